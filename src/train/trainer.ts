@@ -1,0 +1,198 @@
+/**
+ * The training loop: seeded shuffles and flips, data-parallel gradients (worker-pool.ts), gradient clipping, Adamax
+ * with warm-up and decay, an exponential moving average of the weights (evaluation and export use it: single
+ * checkpoints swing by +-0.5 bpd early on, RESEARCH.md s.6), periodic validation, checkpoints every few minutes,
+ * a JSON-lines log. Resuming continues the same run from its checkpoint.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { log } from '../core/log.js';
+import { Random } from '../core/random.js';
+import type { IdfSpec } from '../arch/idf-spec.js';
+import { idfParams } from '../arch/idf-params.js';
+import { adamaxState, adamaxStep, clipGlobalNorm, type AdamaxState } from './adamax.js';
+import { learningRateAt, type ScheduleOptions } from './schedule.js';
+import { saveCheckpoint, type Checkpoint, type TrainingState } from './checkpoint.js';
+import { initialParams } from './param-init.js';
+import { WorkerPool } from './worker-pool.js';
+import type { BackendName } from './backend.js';
+
+/** A set of equally sized 8-bit images (HWC, image after image). */
+export interface TrainingImages {
+  readonly count: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly images: Uint8Array;
+}
+
+/** How to train. */
+export interface TrainOptions {
+  readonly outDir: string;
+  readonly train: TrainingImages;
+  readonly validation: TrainingImages | null;
+  readonly batchSize: number;
+  readonly workers: number;
+  readonly backend: BackendName;
+  readonly seed: number;
+  readonly schedule: ScheduleOptions;
+  readonly clipNorm: number;
+  readonly emaDecay: number;
+  /** Stop after this many epochs in total (counting earlier runs), or null. */
+  readonly epochs: number | null;
+  /** Stop after this many minutes of this run, or null. */
+  readonly minutes: number | null;
+  readonly checkpointMinutes: number;
+  /** Validate every this many training images. */
+  readonly validateEveryImages: number;
+  /** Validation images used each time (at most the validation set). */
+  readonly validationLimit: number;
+  readonly flips: boolean;
+  /** Called after every step (progress display). */
+  readonly onProgress?: (progress: TrainProgress) => void;
+}
+
+/** What the progress display shows. */
+export interface TrainProgress {
+  readonly epoch: number;
+  readonly imagesSeen: number;
+  readonly epochImages: number;
+  readonly bpd: number;
+  readonly imagesPerSecond: number;
+  readonly etaSeconds: number | null;
+}
+
+/** Where a run starts from: a fresh spec, or a loaded checkpoint. */
+export type TrainStart = { readonly spec: IdfSpec } | { readonly checkpoint: Checkpoint };
+
+/** Result of a run. */
+export interface TrainResult {
+  readonly imagesSeen: number;
+  readonly trainSeconds: number;
+  readonly lastValidationBpd: number | null;
+}
+
+function concatImages(a: TrainingImages, b: TrainingImages | null): Uint8Array {
+  if (!b) return a.images;
+  const all = new Uint8Array(a.images.length + b.images.length);
+  all.set(a.images);
+  all.set(b.images, a.images.length);
+  return all;
+}
+
+/** Trains an IDF, writing checkpoints and log.jsonl into options.outDir. */
+export async function trainIdf(start: TrainStart, options: TrainOptions): Promise<TrainResult> {
+  const spec = 'spec' in start ? start.spec : start.checkpoint.spec;
+  const fresh = 'spec' in start;
+  const params = fresh ? initialParams(idfParams(spec), options.seed) : start.checkpoint.params;
+  const ema = fresh ? params.slice() : start.checkpoint.ema;
+  const optimizer: AdamaxState = fresh ? adamaxState(params.length) : start.checkpoint.optimizer;
+  const state: TrainingState = fresh
+    ? { imagesSeen: 0, steps: 0, trainSeconds: 0, randomState: new Random(options.seed).state(), bestValidationBpd: null, settings: {} }
+    : start.checkpoint.state;
+  const random = Random.fromState(state.randomState);
+  const { train, validation } = options;
+  mkdirSync(options.outDir, { recursive: true });
+  const logFile = path.join(options.outDir, 'log.jsonl');
+  const record = (entry: Record<string, unknown>) => appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
+
+  const pool = await WorkerPool.start({
+    workers: options.workers,
+    backend: options.backend,
+    spec,
+    initialParams: params,
+    images: concatImages(train, validation),
+    height: train.height,
+    width: train.width,
+    channels: train.channels,
+  });
+  const grad = new Float32Array(params.length);
+  const epochImages = train.count;
+  const runStart = performance.now();
+  const startSeconds = state.trainSeconds;
+  let lastCheckpoint = performance.now();
+  let nextValidation = Math.ceil((state.imagesSeen + 1) / options.validateEveryImages) * options.validateEveryImages;
+  let lastValidationBpd: number | null = null;
+  let windowBits = 0;
+  let windowImages = 0;
+  let windowStart = performance.now();
+  let lastLog = performance.now();
+  const validationIndices = validation ? [...Array(Math.min(options.validationLimit, validation.count)).keys()].map((i) => train.count + i) : [];
+
+  const checkpoint = () => {
+    state.randomState = random.state();
+    saveCheckpoint(options.outDir, { spec, params, ema, optimizer, state });
+    lastCheckpoint = performance.now();
+  };
+  const validate = async () => {
+    if (validationIndices.length === 0) return;
+    pool.params.set(ema);
+    const bits = await pool.evaluate(validationIndices, Math.max(1, Math.min(64, options.batchSize)));
+    pool.params.set(params);
+    lastValidationBpd = bits.reduce((a, b) => a + b, 0) / bits.length;
+    if (state.bestValidationBpd === null || lastValidationBpd < state.bestValidationBpd) state.bestValidationBpd = lastValidationBpd;
+    record({ type: 'validation', imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, bpd: lastValidationBpd, images: bits.length, trainSeconds: state.trainSeconds });
+    log.info({ imagesSeen: state.imagesSeen, validationBpd: Number(lastValidationBpd.toFixed(4)) }, 'validation');
+  };
+  const shouldStop = () => {
+    if (options.epochs !== null && state.imagesSeen >= options.epochs * epochImages) return true;
+    return options.minutes !== null && performance.now() - runStart >= options.minutes * 60_000;
+  };
+
+  try {
+    let order: number[] = [];
+    let orderEpoch = -1;
+    while (!shouldStop()) {
+      const epoch = Math.floor(state.imagesSeen / epochImages);
+      if (epoch !== orderEpoch) {
+        // Each epoch's order depends only on (seed, epoch), so a resumed run replays the same order.
+        order = new Random(options.seed * 1000003 + epoch).shuffle([...Array(epochImages).keys()]);
+        orderEpoch = epoch;
+      }
+      const position = state.imagesSeen - epoch * epochImages;
+      const indices = order.slice(position, Math.min(position + options.batchSize, epochImages));
+      const flips = indices.map(() => options.flips && random.nextFloat() < 0.5);
+      const bpd = await pool.step(indices, flips, grad);
+      clipGlobalNorm(grad, options.clipNorm);
+      const learningRate = learningRateAt(options.schedule, state.imagesSeen, epochImages);
+      adamaxStep(params, grad, optimizer, learningRate);
+      for (let i = 0; i < params.length; i++) ema[i] = options.emaDecay * ema[i]! + (1 - options.emaDecay) * params[i]!;
+      pool.params.set(params);
+      state.imagesSeen += indices.length;
+      state.steps += 1;
+      state.trainSeconds = startSeconds + (performance.now() - runStart) / 1000;
+      windowBits += bpd * indices.length;
+      windowImages += indices.length;
+
+      const now = performance.now();
+      const imagesPerSecond = windowImages / Math.max(1e-3, (now - windowStart) / 1000);
+      const remaining = options.epochs !== null ? options.epochs * epochImages - state.imagesSeen : null;
+      options.onProgress?.({
+        epoch: state.imagesSeen / epochImages,
+        imagesSeen: state.imagesSeen,
+        epochImages,
+        bpd: windowBits / windowImages,
+        imagesPerSecond,
+        etaSeconds: remaining !== null ? remaining / imagesPerSecond : options.minutes !== null ? options.minutes * 60 - (now - runStart) / 1000 : null,
+      });
+      if (now - lastLog >= 30_000) {
+        record({ type: 'train', imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, bpd: windowBits / windowImages, learningRate, imagesPerSecond, trainSeconds: state.trainSeconds });
+        log.info({ epoch: Number((state.imagesSeen / epochImages).toFixed(3)), bpd: Number((windowBits / windowImages).toFixed(4)), imagesPerSecond: Number(imagesPerSecond.toFixed(1)) }, 'training');
+        windowBits = 0;
+        windowImages = 0;
+        windowStart = now;
+        lastLog = now;
+      }
+      if (state.imagesSeen >= nextValidation) {
+        await validate();
+        nextValidation += options.validateEveryImages;
+      }
+      if (now - lastCheckpoint >= options.checkpointMinutes * 60_000) checkpoint();
+    }
+    await validate();
+    checkpoint();
+  } finally {
+    await pool.close();
+  }
+  return { imagesSeen: state.imagesSeen, trainSeconds: state.trainSeconds, lastValidationBpd };
+}

@@ -1,0 +1,34 @@
+/**
+ * Messages between the trainer (main thread) and its gradient workers. Parameters, gradients and images live in
+ * SharedArrayBuffers, so a step message carries only image indices; the main thread writes parameters only while
+ * no step is running.
+ */
+import type { IdfSpec } from '../arch/idf-spec.js';
+import type { BackendName } from './backend.js';
+
+/** Sent once when a worker starts (as workerData). */
+export interface WorkerInit {
+  readonly backend: BackendName;
+  readonly spec: IdfSpec;
+  /** float32 parameter vector (read by workers before each step). */
+  readonly params: SharedArrayBuffer;
+  /** float32 gradient vector owned by this worker: the sum over its images of d(bits/dim)/d(param). */
+  readonly grad: SharedArrayBuffer;
+  /** uint8 images, HWC, image after image. */
+  readonly images: SharedArrayBuffer;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/** Main -> worker. `flips` marks images to mirror horizontally (augmentation). */
+export type WorkerRequest =
+  | { readonly kind: 'step'; readonly id: number; readonly indices: readonly number[]; readonly flips: readonly boolean[] }
+  | { readonly kind: 'eval'; readonly id: number; readonly indices: readonly number[] };
+
+/** Worker -> main. `bitsSum` is the sum of the images' bits/dim; `bits` has one bits/dim value per image (eval). */
+export type WorkerReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'step'; readonly id: number; readonly bitsSum: number; readonly count: number }
+  | { readonly kind: 'eval'; readonly id: number; readonly bits: readonly number[] }
+  | { readonly kind: 'error'; readonly id: number; readonly message: string; readonly stack?: string };
