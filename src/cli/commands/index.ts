@@ -2,5 +2,6 @@
  * The registered sub-commands, in `--help` order. A command is listed here only once it works.
  */
 import type { CommandFactory } from '../command.js';
+import { convertCommand } from './convert.js';
 
-export const COMMANDS: readonly CommandFactory[] = [];
+export const COMMANDS: readonly CommandFactory[] = [convertCommand];
