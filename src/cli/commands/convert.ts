@@ -64,7 +64,7 @@ async function targetFor(ctx: CliContext, inputs: readonly string[], output: str
   return { kind: 'file', path: resolved };
 }
 
-/** The output path for `input` (as given on the command line), relative or absolute like the input. */
+/** The absolute output path for `input` (as given on the command line) going to a file, a folder or beside it. */
 function outputPathFor(ctx: CliContext, input: string, target: Target, format: OutputFormat, pixels: PixelBuffer): string {
   const extension = extensionFor(format, pixels.channels);
   const parsed = path.parse(input);
