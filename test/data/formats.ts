@@ -3,6 +3,8 @@
  * test), so the data tests check the readers against independently produced bytes.
  */
 import { crc32, deflateRawSync } from 'node:zlib';
+import { createPixelBuffer } from '../../src/image/pixel-buffer.js';
+import { writeImage } from '../../src/image/write-image.js';
 
 /** An idx file: 00 00 type ndims, big-endian uint32 dims, then the bytes (type 0x08 = uint8). */
 export function idxBytes(dims: readonly number[], data: ArrayLike<number>, type = 0x08): Uint8Array {
@@ -86,4 +88,13 @@ export function zipBytes(files: readonly ZipInput[]): Uint8Array {
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...chunks, directory, end]);
+}
+
+/** A PNG file of 8-bit samples (written through src/image, i.e. sharp, losslessly). */
+export async function pngBytes(width: number, height: number, channels: 1 | 3, pixel: (x: number, y: number, c: number) => number): Promise<Uint8Array> {
+  const data = new Uint8Array(width * height * channels);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < channels; c++) {
+    data[(y * width + x) * channels + c] = pixel(x, y, c);
+  }
+  return writeImage(createPixelBuffer({ width, height, channels, bitDepth: 8, data }), 'png');
 }
