@@ -3,5 +3,7 @@
  */
 import type { CommandFactory } from '../command.js';
 import { convertCommand } from './convert.js';
+import { trainCommand } from './train.js';
+import { evalCommand } from './eval.js';
 
-export const COMMANDS: readonly CommandFactory[] = [convertCommand];
+export const COMMANDS: readonly CommandFactory[] = [trainCommand, evalCommand, convertCommand];

@@ -1,0 +1,56 @@
+/**
+ * `idfz eval`: bits per dimension of a float checkpoint (EMA weights) on a dataset split.
+ */
+import { Command, Option } from 'commander';
+import path from 'node:path';
+import { availableParallelism } from 'node:os';
+import type { CommandFactory } from '../command.js';
+import { integerIn } from '../option-parsers.js';
+import { startProgressBar } from '../progress-bar.js';
+import { UsageError } from '../../core/errors.js';
+import { log } from '../../core/log.js';
+import { BACKENDS, type BackendName } from '../../train/backend.js';
+import { loadCheckpoint } from '../../train/checkpoint.js';
+import { evaluateIdf } from '../../train/evaluate.js';
+import { DATASET_NAMES, openDataset, type DatasetName } from '../../data/open-dataset.js';
+import { SPLITS, sliceDataset, type Split } from '../../data/dataset.js';
+
+interface EvalFlags {
+  checkpoint: string;
+  dataset: DatasetName;
+  data: string;
+  split: Split;
+  limit?: number;
+  workers: number;
+  backend: BackendName;
+  batchSize: number;
+  json?: boolean;
+}
+
+/** Builds `idfz eval`. */
+export const evalCommand: CommandFactory = (ctx) =>
+  new Command('eval')
+    .description('bits per dimension of a trained float checkpoint on a dataset')
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder written by idfz train')
+    .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).makeOptionMandatory())
+    .requiredOption('--data <path>', 'dataset folder or file')
+    .addOption(new Option('--split <split>', 'dataset split').choices(SPLITS).default('test'))
+    .option('--limit <n>', 'evaluate only the first n images', integerIn('--limit', 1, 1e9))
+    .option('--workers <n>', 'worker threads', integerIn('--workers', 1, 256), Math.max(1, availableParallelism()))
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm'))
+    .option('--batch-size <n>', 'images per worker request', integerIn('--batch-size', 1, 4096), 50)
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (flags: EvalFlags) => {
+      const checkpoint = loadCheckpoint(path.resolve(ctx.cwd, flags.checkpoint));
+      const full = await openDataset(flags.dataset, path.resolve(ctx.cwd, flags.data), flags.split);
+      const data = flags.limit !== undefined && flags.limit < full.count ? sliceDataset(full, 0, flags.limit) : full;
+      if (data.channels !== checkpoint.spec.imageChannels) {
+        throw new UsageError(`${flags.checkpoint} models ${checkpoint.spec.imageChannels}-channel images but ${full.name} has ${data.channels}`);
+      }
+      const bar = startProgressBar(ctx, data.count, 'eval |{bar}| {value}/{total} img | ETA {eta_formatted}');
+      const result = await evaluateIdf(checkpoint, data, { workers: flags.workers, backend: flags.backend, batchSize: flags.batchSize, onProgress: (done) => bar.update(done) });
+      bar.stop();
+      const summary = { checkpoint: flags.checkpoint, dataset: full.name, bpd: result.bpd, images: result.images, seconds: result.seconds };
+      log.debug(summary, 'evaluation');
+      ctx.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${full.name}: ${result.bpd.toFixed(4)} bits/dim over ${result.images} images\n`);
+    });

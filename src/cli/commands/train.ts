@@ -1,0 +1,129 @@
+/**
+ * `idfz train`: trains an IDF prior in TensorFlow.js on every core and writes resumable float checkpoints, a
+ * JSON-lines log and a training-curve chart into --out.
+ */
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CliContext } from '../context.js';
+import type { CommandFactory } from '../command.js';
+import { integerIn, numberAbove } from '../option-parsers.js';
+import { startProgressBar } from '../progress-bar.js';
+import { UsageError } from '../../core/errors.js';
+import { log } from '../../core/log.js';
+import { describePresets, idfPreset, IDF_PRESET_NAMES } from '../../arch/idf-presets.js';
+import { checkIdfSpec, type IdfSpec } from '../../arch/idf-spec.js';
+import { idfParams } from '../../arch/idf-params.js';
+import { paramCount } from '../../arch/param-list.js';
+import { BACKENDS, type BackendName } from '../../train/backend.js';
+import { hasCheckpoint, loadCheckpoint } from '../../train/checkpoint.js';
+import { trainIdf, type TrainStart } from '../../train/trainer.js';
+import { writeTrainingChart } from '../../train/training-chart.js';
+import { DATASET_NAMES, openDataset, type DatasetName } from '../../data/open-dataset.js';
+import { splitValidation } from '../../data/dataset.js';
+import { availableParallelism } from 'node:os';
+
+interface TrainFlags {
+  preset?: string;
+  config?: string;
+  dataset: DatasetName;
+  data: string;
+  out: string;
+  epochs?: number;
+  minutes?: number;
+  batchSize: number;
+  workers: number;
+  backend: BackendName;
+  resume?: boolean;
+  seed: number;
+  lr: number;
+  warmupImages: number;
+  decay: number;
+  validation: number;
+  validateEvery: number;
+  checkpointMinutes: number;
+  flips: boolean;
+}
+
+function specFromFlags(flags: TrainFlags, channels: number): IdfSpec {
+  if (flags.config) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(flags.config, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`${flags.config}: cannot read the architecture config (${(error as Error).message})`);
+    }
+    const config = parsed as { preset?: string; seed?: number } & Partial<IdfSpec>;
+    if (config.kind === 'idf') return checkIdfSpec(config as IdfSpec, flags.config);
+    if (typeof config.preset === 'string') {
+      const base = idfPreset(config.preset, channels, flags.seed, { levels: config.levels, couplingsPerLevel: config.couplingsPerLevel });
+      return checkIdfSpec({ ...base, ...config, kind: 'idf', imageChannels: channels, permutations: base.permutations } as IdfSpec, flags.config);
+    }
+    throw new UsageError(`${flags.config}: expected a full IDF spec ("kind": "idf") or {"preset": NAME, ...overrides}`);
+  }
+  return idfPreset(flags.preset ?? 'small', channels, flags.seed);
+}
+
+async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
+  if (flags.preset && flags.config) throw new UsageError('Use either --preset or --config, not both');
+  const outDir = path.resolve(ctx.cwd, flags.out);
+  const resuming = flags.resume === true;
+  if (resuming && !hasCheckpoint(outDir)) throw new UsageError(`--resume: ${outDir} holds no checkpoint to resume`);
+  if (!resuming && hasCheckpoint(outDir)) throw new UsageError(`${outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+  const full = await openDataset(flags.dataset, path.resolve(ctx.cwd, flags.data), 'train');
+  const { train, validation } = splitValidation(full, { count: flags.validation });
+  const start: TrainStart = resuming ? { checkpoint: loadCheckpoint(outDir) } : { spec: specFromFlags(flags, full.channels) };
+  const spec = 'spec' in start ? start.spec : start.checkpoint.spec;
+  if (spec.imageChannels !== full.channels) throw new UsageError(`the model codes ${spec.imageChannels}-channel images but ${full.name} has ${full.channels}`);
+  log.info({ dataset: full.name, train: train.count, validation: validation.count, params: paramCount(idfParams(spec)), workers: flags.workers, backend: flags.backend }, resuming ? 'resuming training' : 'starting training');
+  const totalImages = flags.epochs !== undefined ? flags.epochs * train.count : train.count;
+  const bar = startProgressBar(ctx, totalImages, 'train |{bar}| epoch {epoch} | {value}/{total} img | bpd {bpd} | {speed} img/s | ETA {eta_formatted}');
+  const result = await trainIdf(start, {
+    outDir,
+    train,
+    validation,
+    batchSize: flags.batchSize,
+    workers: flags.workers,
+    backend: flags.backend,
+    seed: flags.seed,
+    schedule: { learningRate: flags.lr, warmupImages: flags.warmupImages, decayPerEpoch: flags.decay },
+    clipNorm: 100,
+    emaDecay: 0.999,
+    epochs: flags.epochs ?? null,
+    minutes: flags.minutes ?? null,
+    checkpointMinutes: flags.checkpointMinutes,
+    validateEveryImages: flags.validateEvery,
+    validationLimit: flags.validation,
+    flips: flags.flips,
+    onProgress: (p) => bar.update(Math.min(p.imagesSeen, totalImages), { epoch: p.epoch.toFixed(2), bpd: p.bpd.toFixed(3), speed: p.imagesPerSecond.toFixed(1) }),
+  });
+  bar.stop();
+  const chart = await writeTrainingChart(path.join(outDir, 'log.jsonl'), path.join(outDir, 'curve.svg'));
+  log.info({ imagesSeen: result.imagesSeen, hours: Number((result.trainSeconds / 3600).toFixed(3)), validationBpd: result.lastValidationBpd, chart }, 'training finished');
+}
+
+/** Builds `idfz train`. */
+export const trainCommand: CommandFactory = (ctx) =>
+  new Command('train')
+    .description('train an IDF prior (float, TensorFlow.js) on every core; checkpoints are resumable')
+    .addHelpText('after', `\nPresets:\n${describePresets()}`)
+    .addOption(new Option('--preset <name>', 'architecture preset').choices(IDF_PRESET_NAMES))
+    .option('--config <file>', 'architecture JSON: a full spec, or {"preset": NAME, ...overrides}')
+    .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).makeOptionMandatory())
+    .requiredOption('--data <path>', 'dataset folder or file')
+    .requiredOption('--out <dir>', 'checkpoint folder')
+    .option('--epochs <n>', 'stop after this many epochs in total', integerIn('--epochs', 1, 100000))
+    .option('--minutes <n>', 'stop after this many minutes of this run', numberAbove('--minutes', 0, 1e6))
+    .option('--batch-size <n>', 'images per step', integerIn('--batch-size', 1, 4096), 64)
+    .option('--workers <n>', 'worker threads (data parallel)', integerIn('--workers', 1, 256), Math.max(1, availableParallelism()))
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm'))
+    .option('--resume', 'continue the checkpoint in --out')
+    .option('--seed <n>', 'seed of the run (permutations, initialisation, order)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--lr <rate>', 'peak learning rate (Adamax)', numberAbove('--lr', 0, 1), 2e-3)
+    .option('--warmup-images <n>', 'images of linear learning-rate warm-up', integerIn('--warmup-images', 0, 1e9), 10000)
+    .option('--decay <factor>', 'learning-rate factor per epoch after warm-up', numberAbove('--decay', 0, 1), 0.95)
+    .option('--validation <n>', 'training images held out for validation', integerIn('--validation', 1, 1e7), 5000)
+    .option('--validate-every <n>', 'validate every this many training images', integerIn('--validate-every', 1, 1e9), 25000)
+    .option('--checkpoint-minutes <n>', 'minutes between checkpoints', numberAbove('--checkpoint-minutes', 0, 1e6), 5)
+    .option('--no-flips', 'no horizontal-flip augmentation')
+    .action(async (flags: TrainFlags) => runTrain(ctx, flags));

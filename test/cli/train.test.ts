@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+import { writeTinyCifar10 } from '../helpers/tiny-cifar.js';
+
+test('idfz train then eval then train --resume on a tiny CIFAR-10 folder', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'idfz-cli-train-'));
+  try {
+    const data = writeTinyCifar10(dir, 6);
+    const out = path.join(dir, 'run');
+    const common = ['--dataset', 'cifar10', '--data', data, '--out', out, '--workers', '1', '--batch-size', '8', '--validation', '6', '--log-level', 'silent'];
+    const first = await runCli(['train', '--preset', 'tiny', '--epochs', '1', ...common]);
+    assert.equal(first.code, 0, first.stderr);
+    for (const file of ['spec.json', 'params.f32', 'ema.f32', 'optimizer.f32', 'state.json', 'log.jsonl', 'curve.svg']) assert.ok(existsSync(path.join(out, file)), file);
+    assert.match(readFileSync(path.join(out, 'curve.svg'), 'utf8'), /<svg/);
+
+    const evaluation = await runCli(['eval', '--checkpoint', out, '--dataset', 'cifar10', '--data', data, '--json', '--workers', '1']);
+    assert.equal(evaluation.code, 0, evaluation.stderr);
+    const result = JSON.parse(evaluation.stdout.toString()) as { bpd: number; images: number };
+    assert.equal(result.images, 6);
+    assert.ok(result.bpd > 0 && result.bpd < 16, `bpd ${result.bpd}`);
+
+    const again = await runCli(['train', '--preset', 'tiny', '--epochs', '1', ...common]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already holds a checkpoint: pass --resume/);
+
+    const resumed = await runCli(['train', '--resume', '--epochs', '2', ...common]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const state = JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { imagesSeen: number };
+    assert.equal(state.imagesSeen, 48);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('idfz train rejects bad options with one line and exit 2', async () => {
+  const cases: [string[], RegExp][] = [
+    [['train', '--dataset', 'cifar10', '--data', 'x', '--out', 'y', '--batch-size', '0'], /Expected an integer 1\.\.4096 for --batch-size but received "0"/],
+    [['train', '--dataset', 'svhn', '--data', 'x', '--out', 'y'], /--dataset/],
+    [['train', '--dataset', 'cifar10', '--out', 'y'], /--data/],
+    [['train', '--dataset', 'cifar10', '--data', 'x', '--out', 'y', '--preset', 'huge'], /--preset/],
+    [['train', '--dataset', 'cifar10', '--data', 'x', '--out', path.join(tmpdir(), 'idfz-no-such-run'), '--resume'], /holds no checkpoint to resume/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await runCli(args);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trim().split('\n').filter((line) => line.startsWith('idfz:')).length, 1);
+  }
+});
+
+test('idfz train on a missing dataset folder: one line, exit 1', async () => {
+  const result = await runCli(['train', '--dataset', 'cifar10', '--data', path.join(tmpdir(), 'idfz-missing-data'), '--out', path.join(tmpdir(), 'idfz-missing-out')]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /^idfz: .*run `npm run data -- cifar10`/);
+});
+
+test('idfz eval rejects a folder that is not a checkpoint', async () => {
+  const result = await runCli(['eval', '--checkpoint', tmpdir(), '--dataset', 'cifar10', '--data', 'x']);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /not a checkpoint folder/);
+});
