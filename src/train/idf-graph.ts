@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { idfLayout, type IdfSpec } from '../arch/idf-spec.js';
 import { PRIOR_PARTS, TOP_LOG_SCALE_MULTIPLIER, TOP_MU_MULTIPLIER } from '../arch/idf-params.js';
-import { applyNet, type ParamTensors } from './nets.js';
+import { applyNet, type ActivationObserver, type ParamTensors } from './nets.js';
 import { logisticMixtureLogProb } from './discretized-logistic.js';
 
 /** round(x) forward, identity gradient backward. */
@@ -34,11 +34,11 @@ export function permuteChannels(x: tf.Tensor4D, permutation: readonly number[]):
 }
 
 /** One integer discrete coupling: the last `translated` channels get round(t(first channels)) added. */
-function coupling(spec: IdfSpec, params: ParamTensors, prefix: string, x: tf.Tensor4D, translated: number): tf.Tensor4D {
+function coupling(spec: IdfSpec, params: ParamTensors, prefix: string, x: tf.Tensor4D, translated: number, observe?: ActivationObserver): tf.Tensor4D {
   const channels = x.shape[3];
   const context = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, channels - translated]);
   const target = tf.slice(x, [0, 0, 0, channels - translated], [-1, -1, -1, translated]);
-  const translation = applyNet(params, prefix, spec.coupling, tf.mul(context, 2 ** -spec.inputShift));
+  const translation = applyNet(params, prefix, spec.coupling, tf.mul(context, 2 ** -spec.inputShift), observe);
   return tf.concat([context, tf.add(target, roundStraightThrough(translation))], 3);
 }
 
@@ -59,20 +59,20 @@ function perImage(x: tf.Tensor): tf.Tensor1D {
  * @param pixels [N, H, W, C] float tensor of integer pixel values centred on 0 (pixel - 2^(bitDepth-1))
  * @returns per-image tensors [N], in coding order reversed (split of level 0 first, top prior last)
  */
-export function idfLogLikelihoodTerms(spec: IdfSpec, params: ParamTensors, pixels: tf.Tensor4D): tf.Tensor1D[] {
+export function idfLogLikelihoodTerms(spec: IdfSpec, params: ParamTensors, pixels: tf.Tensor4D, observe?: ActivationObserver): tf.Tensor1D[] {
   const layouts = idfLayout(spec, pixels.shape[1], pixels.shape[2]);
   let x = squeeze(pixels);
   const terms: tf.Tensor1D[] = [];
   layouts.forEach((layout, level) => {
     for (let k = 0; k < spec.couplingsPerLevel; k++) {
       x = permuteChannels(x, spec.permutations[level * spec.couplingsPerLevel + k]!);
-      x = coupling(spec, params, `level${level}.coupling${k}`, x, layout.translated);
+      x = coupling(spec, params, `level${level}.coupling${k}`, x, layout.translated, observe);
     }
     if (layout.factored > 0) {
       const keptChannels = layout.channels - layout.factored;
       const kept = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, keptChannels]);
       const factored = tf.slice(x, [0, 0, 0, keptChannels], [-1, -1, -1, layout.factored]);
-      const block = applyNet(params, `level${level}.split`, spec.splitPrior.net, tf.mul(kept, 2 ** -spec.inputShift));
+      const block = applyNet(params, `level${level}.split`, spec.splitPrior.net, tf.mul(kept, 2 ** -spec.inputShift), observe);
       const [mu, logScale, logits] = priorParts(block, spec.splitPrior.components, layout.factored);
       terms.push(perImage(logisticMixtureLogProb(tf.expandDims(factored, 3), mu, logScale, logits)));
       x = squeeze(kept);

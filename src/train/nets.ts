@@ -19,20 +19,32 @@ function conv(params: ParamTensors, name: string, x: tf.Tensor4D): tf.Tensor4D {
   return tf.add(tf.conv2d(x, w, 1, 'same'), param(params, `${name}.b`));
 }
 
+/**
+ * Sees every activation the integer engine quantises, by name (`<prefix>.stream` for a resnet's residual stream,
+ * `<layer>` for a layer's output after its ReLU); export calibrates its scales with it.
+ */
+export type ActivationObserver = (name: string, activation: tf.Tensor) => void;
+
 /** Applies network `prefix` of family `spec` to x. */
-export function applyNet(params: ParamTensors, prefix: string, spec: NetSpec, x: tf.Tensor4D): tf.Tensor4D {
+export function applyNet(params: ParamTensors, prefix: string, spec: NetSpec, x: tf.Tensor4D, observe?: ActivationObserver): tf.Tensor4D {
   if (spec.family === 'resnet') {
     let h = conv(params, `${prefix}.in`, x);
+    observe?.(`${prefix}.stream`, h);
     for (let i = 0; i < spec.depth; i++) {
-      const inner = conv(params, `${prefix}.block${i}.conv1`, tf.relu(h));
-      h = tf.add(h, conv(params, `${prefix}.block${i}.conv2`, tf.relu(inner)));
+      const inner = tf.relu(conv(params, `${prefix}.block${i}.conv1`, tf.relu(h)));
+      observe?.(`${prefix}.block${i}.conv1`, inner);
+      h = tf.add(h, conv(params, `${prefix}.block${i}.conv2`, inner));
+      observe?.(`${prefix}.stream`, h);
     }
     return conv(params, `${prefix}.out`, tf.relu(h));
   }
   let state = x;
   for (let i = 0; i < spec.depth; i++) {
     const reduced = tf.relu(conv(params, `${prefix}.dense${i}.reduce`, state));
-    state = tf.concat([state, tf.relu(conv(params, `${prefix}.dense${i}.conv`, reduced))], 3);
+    observe?.(`${prefix}.dense${i}.reduce`, reduced);
+    const grown = tf.relu(conv(params, `${prefix}.dense${i}.conv`, reduced));
+    observe?.(`${prefix}.dense${i}.conv`, grown);
+    state = tf.concat([state, grown], 3);
   }
   return conv(params, `${prefix}.out`, state);
 }

@@ -1,0 +1,137 @@
+/**
+ * The integer model file (`.idfm`): what `idfz export` writes and the codec loads. Layout (little-endian):
+ *   0  "IDFM"   4  version u8 (1)   5  three zero bytes   8  header length H u32   12  UTF-8 JSON header (H bytes)
+ *   12+H  per layer, in header order: int8 weights [k][k][in][out], int32 bias [out], u16 multipliers [out],
+ *         u8 shifts [out]; nothing after the last layer.
+ * The header holds the architecture (with its permutations), the layer list, the integer top prior and the scale
+ * range. Every field is checked against the architecture before anything is allocated from it.
+ */
+import { ModelError } from '../core/errors.js';
+import { checkIdfSpec, idfLayout, sizeMultiple, type IdfSpec } from '../arch/idf-spec.js';
+import { idfParams } from '../arch/idf-params.js';
+import type { ConvSpec, ElementType } from './index.js';
+import type { IntegerIdfModel } from './integer-idf-model.js';
+
+const MAGIC = 'IDFM';
+const VERSION = 1;
+const MAX_HEADER_BYTES = 1 << 24;
+
+interface LayerHeader {
+  name: string;
+  kernelSize: number;
+  inChannels: number;
+  outChannels: number;
+  lo: number;
+  hi: number;
+  output: ElementType;
+}
+
+interface FileHeader {
+  spec: IdfSpec;
+  scaleIndexRange: { min: number; max: number };
+  top: { muQ: number[]; scaleIndex: number[]; logitQ: number[] };
+  layers: LayerHeader[];
+}
+
+function layerBytes(layer: Pick<LayerHeader, 'kernelSize' | 'inChannels' | 'outChannels'>): number {
+  return layer.kernelSize * layer.kernelSize * layer.inChannels * layer.outChannels + layer.outChannels * (4 + 2 + 1);
+}
+
+/** Serialises an integer model. */
+export function writeIntegerIdf(model: IntegerIdfModel): Uint8Array {
+  const layers = [...model.layers.values()];
+  const header: FileHeader = {
+    spec: model.spec,
+    scaleIndexRange: model.scaleIndexRange,
+    top: { muQ: [...model.top.muQ], scaleIndex: [...model.top.scaleIndex], logitQ: [...model.top.logitQ] },
+    layers: layers.map((l) => ({ name: l.name!, kernelSize: l.kernelSize, inChannels: l.inChannels, outChannels: l.outChannels, lo: l.requant.lo, hi: l.requant.hi, output: l.requant.output })),
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const total = 12 + json.length + layers.reduce((sum, l) => sum + layerBytes(l), 0);
+  const bytes = new Uint8Array(total);
+  const view = new DataView(bytes.buffer);
+  bytes.set(new TextEncoder().encode(MAGIC), 0);
+  bytes[4] = VERSION;
+  view.setUint32(8, json.length, true);
+  bytes.set(json, 12);
+  let at = 12 + json.length;
+  for (const l of layers) {
+    bytes.set(new Uint8Array(l.weights.buffer, l.weights.byteOffset, l.weights.length), at);
+    at += l.weights.length;
+    for (let o = 0; o < l.outChannels; o++, at += 4) view.setInt32(at, Number(l.bias?.[o] ?? 0), true);
+    for (let o = 0; o < l.outChannels; o++, at += 2) view.setUint16(at, Number(l.requant.multipliers[o]), true);
+    for (let o = 0; o < l.outChannels; o++, at += 1) bytes[at] = Number(l.requant.shifts[o]);
+  }
+  return bytes;
+}
+
+/** Conv layer names and shapes the architecture requires, from its parameter list. */
+function expectedLayers(spec: IdfSpec): Map<string, readonly number[]> {
+  const expected = new Map<string, readonly number[]>();
+  for (const p of idfParams(spec)) if (p.name.endsWith('.w')) expected.set(p.name.slice(0, -2), p.shape);
+  return expected;
+}
+
+function intArray(values: unknown, length: number, lo: number, hi: number, what: string, source: string): Int32Array {
+  if (!Array.isArray(values) || values.length !== length || values.some((v) => !Number.isInteger(v) || v < lo || v > hi)) {
+    throw new ModelError(`${source}: ${what} must be ${length} integers in ${lo}..${hi}`);
+  }
+  return Int32Array.from(values as number[]);
+}
+
+/**
+ * Parses a model file.
+ * @param source file name for messages
+ * @throws ModelError when any field is malformed or does not match the architecture
+ */
+export function readIntegerIdf(bytes: Uint8Array, source: string): IntegerIdfModel {
+  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) throw new ModelError(`${source}: not an idfz integer model (no IDFM magic)`);
+  if (bytes[4] !== VERSION || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) throw new ModelError(`${source}: model file version ${bytes[4]} is not supported (expected ${VERSION})`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(8, true);
+  if (headerLength > MAX_HEADER_BYTES || 12 + headerLength > bytes.length) throw new ModelError(`${source}: header length ${headerLength} at byte 8 exceeds the file`);
+  let header: FileHeader;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerLength))) as FileHeader;
+  } catch (error) {
+    throw new ModelError(`${source}: model header is not valid JSON (${(error as Error).message})`);
+  }
+  const spec = checkIdfSpec(header.spec, source);
+  const expected = expectedLayers(spec);
+  if (!Array.isArray(header.layers) || header.layers.length !== expected.size) throw new ModelError(`${source}: expected ${expected.size} layers for the architecture`);
+  let at = 12 + headerLength;
+  const layers = new Map<string, ConvSpec>();
+  for (const l of header.layers) {
+    const shape = expected.get(l?.name);
+    if (!shape || layers.has(l.name)) throw new ModelError(`${source}: unexpected or repeated layer ${String(l?.name)}`);
+    if (l.kernelSize !== shape[0] || l.inChannels !== shape[2] || l.outChannels !== shape[3] || (l.output !== 'int16' && l.output !== 'int32')) {
+      throw new ModelError(`${source}: layer ${l.name} does not match the architecture's shape ${shape.join('x')}`);
+    }
+    const size = layerBytes(l);
+    if (at + size > bytes.length) throw new ModelError(`${source}: layer ${l.name} at byte ${at} runs past the end of the file`);
+    const weightCount = l.kernelSize * l.kernelSize * l.inChannels * l.outChannels;
+    const weights = new Int8Array(bytes.slice(at, at + weightCount).buffer);
+    at += weightCount;
+    const bias = new Int32Array(l.outChannels);
+    for (let o = 0; o < l.outChannels; o++, at += 4) bias[o] = view.getInt32(at, true);
+    const multipliers = new Int32Array(l.outChannels);
+    for (let o = 0; o < l.outChannels; o++, at += 2) multipliers[o] = view.getUint16(at, true);
+    const shifts = new Int32Array(l.outChannels);
+    for (let o = 0; o < l.outChannels; o++, at += 1) shifts[o] = bytes[at]!;
+    layers.set(l.name, { name: l.name, kernelSize: l.kernelSize, inChannels: l.inChannels, outChannels: l.outChannels, weights, bias, requant: { multipliers, shifts, lo: l.lo, hi: l.hi, output: l.output } });
+  }
+  if (at !== bytes.length) throw new ModelError(`${source}: ${bytes.length - at} unexpected bytes after the last layer at byte ${at}`);
+  const multiple = sizeMultiple(spec);
+  const layouts = idfLayout(spec, multiple, multiple);
+  const topSize = spec.topPrior.components * layouts[layouts.length - 1]!.channels;
+  const range = header.scaleIndexRange;
+  if (!range || !Number.isInteger(range.min) || !Number.isInteger(range.max) || range.min < 0 || range.max < range.min || range.max > 65535) {
+    throw new ModelError(`${source}: invalid scaleIndexRange`);
+  }
+  const top = {
+    muQ: intArray(header.top?.muQ, topSize, -(2 ** 30), 2 ** 30, 'top.muQ', source),
+    scaleIndex: intArray(header.top?.scaleIndex, topSize, range.min, range.max, 'top.scaleIndex', source),
+    logitQ: intArray(header.top?.logitQ, topSize, -(2 ** 20), 2 ** 20, 'top.logitQ', source),
+  };
+  return { spec, layers, top, scaleIndexRange: { min: range.min, max: range.max } };
+}

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { idfPreset } from '../../src/arch/idf-presets.js';
+import { idfParams } from '../../src/arch/idf-params.js';
+import { createEngine } from '../../src/engine/index.js';
+import { IntegerIdf } from '../../src/engine/integer-idf.js';
+import { readIntegerIdf, writeIntegerIdf } from '../../src/engine/integer-idf-file.js';
+import { initialParams } from '../../src/train/param-init.js';
+import { exportIdf } from '../../src/train/export-idf.js';
+import { startBackend } from '../../src/train/backend.js';
+import { Random } from '../../src/core/random.js';
+import type { IdfSpec } from '../../src/arch/idf-spec.js';
+
+/** Smooth random images with texture: what the flow must be exactly invertible on. */
+function images(count: number, size: number, seed: number): Uint8Array {
+  const random = new Random(seed);
+  const data = new Uint8Array(count * size * size * 3);
+  for (let n = 0; n < count; n++) {
+    const base = random.nextInt(256);
+    for (let i = 0; i < size * size; i++) {
+      for (let c = 0; c < 3; c++) data[(n * size * size + i) * 3 + c] = Math.max(0, Math.min(255, base + ((i % size) - (i >> 5)) * 2 + c * 9 + random.nextInt(30) - 15));
+    }
+  }
+  return data;
+}
+
+/** Float parameters with every weight perturbed, so couplings translate and priors vary (unlike a fresh init). */
+function perturbedParams(spec: IdfSpec, seed: number): Float32Array {
+  const params = initialParams(idfParams(spec), seed);
+  const random = new Random(seed + 1);
+  for (let i = 0; i < params.length; i++) params[i]! += random.nextNormal() * 0.05;
+  return params;
+}
+
+async function exportedTiny(seed: number) {
+  await startBackend('wasm');
+  const spec = idfPreset('tiny', 3, seed);
+  const params = perturbedParams(spec, seed);
+  return exportIdf(spec, params, { count: 8, height: 16, width: 16, channels: 3, images: images(8, 16, 9) });
+}
+
+test('integer IDF: inverse(forward(x)) === x exactly, on both kernels, at several tile sizes', async () => {
+  const model = await exportedTiny(3);
+  for (const kernel of ['wasm', 'reference'] as const) {
+    const idf = new IntegerIdf(createEngine({ kernel }), model);
+    for (const [height, width] of [[4, 4], [16, 12], [32, 32]] as const) {
+      const pixels = images(1, 32, height * 100 + width).subarray(0, height * width * 3);
+      const terms = idf.forward(pixels, height, width);
+      assert.equal(terms.reduce((n, t) => n + t.values.length, 0), height * width * 3, 'latents cover every sub-pixel');
+      let next = 0;
+      const decoded = idf.inverse(height, width, (params) => {
+        const term = terms[next++]!;
+        assert.deepEqual(params.muQ, term.muQ, 'decoder recomputes the same prior parameters');
+        assert.deepEqual(params.scaleIndex, term.scaleIndex);
+        return term.values;
+      });
+      assert.deepEqual(decoded, pixels);
+    }
+  }
+});
+
+test('integer IDF: wasm and reference kernels give identical latents and parameters', async () => {
+  const model = await exportedTiny(4);
+  const pixels = images(1, 32, 77);
+  const [a, b] = (['wasm', 'reference'] as const).map((kernel) => new IntegerIdf(createEngine({ kernel }), model).forward(pixels, 32, 32));
+  assert.deepEqual(a, b);
+  assert.ok(a!.some((term) => term.values.some((v, i) => v !== 0 && i > 0)), 'latents are not trivially zero');
+});
+
+test('integer model file: write then read gives the same model, and damage is refused', async () => {
+  const model = await exportedTiny(5);
+  const bytes = writeIntegerIdf(model);
+  const again = readIntegerIdf(bytes, 'tiny.idfm');
+  assert.deepEqual(writeIntegerIdf(again), bytes);
+  const pixels = images(1, 16, 5);
+  const engine = createEngine({ kernel: 'wasm' });
+  assert.deepEqual(new IntegerIdf(engine, again).forward(pixels, 16, 16), new IntegerIdf(engine, model).forward(pixels, 16, 16));
+  assert.throws(() => readIntegerIdf(bytes.subarray(0, bytes.length - 1), 'cut.idfm'), /runs past the end/);
+  const extended = new Uint8Array(bytes.length + 1);
+  extended.set(bytes);
+  assert.throws(() => readIntegerIdf(extended, 'long.idfm'), /unexpected bytes after the last layer/);
+  const wrongMagic = bytes.slice();
+  wrongMagic[0] = 0x58;
+  assert.throws(() => readIntegerIdf(wrongMagic, 'x.idfm'), /no IDFM magic/);
+});
