@@ -49,3 +49,31 @@ test('an untrained IDF gives finite bits/dim and a gradient for every parameter'
   assert.ok(tf.sum(tf.abs(grads['top.mu']!)).dataSync()[0]! > 0);
   assert.ok(tf.sum(tf.abs(grads['level0.split.out.b']!)).dataSync()[0]! > 0);
 });
+
+test('wasm and cpu backends give the same IDF gradients on a tiny model (within float tolerance)', async () => {
+  const spec = idfPreset('tiny', 3, 6);
+  const list = idfParams(spec);
+  const flat = initialParams(list, 6);
+  const gradientsOn = async (backend: 'wasm' | 'cpu') => {
+    await startBackend(backend);
+    let result = new Map<string, number[]>();
+    tf.tidy(() => {
+      const tensors = new Map<string, tf.Tensor>();
+      for (const [name, { offset, size, shape }] of paramOffsets(list)) tensors.set(name, tf.tensor(flat.subarray(offset, offset + size), [...shape]));
+      const names = [...tensors.keys()];
+      const pixels = tf.sub(tf.floor(tf.randomUniform([2, 8, 8, 3], 0, 256, 'float32', 11)), 128) as tf.Tensor4D;
+      const loss = (...values: tf.Tensor[]) => tf.neg(tf.mean(idfLogLikelihood(spec, new Map(names.map((n, i) => [n, values[i]!])), pixels))) as tf.Scalar;
+      const grads = tf.grads(loss)(names.map((n) => tensors.get(n)!));
+      result = new Map(names.map((n, i) => [n, Array.from(grads[i]!.dataSync())]));
+    });
+    return result;
+  };
+  const cpu = await gradientsOn('cpu');
+  const wasm = await gradientsOn('wasm');
+  for (const [name, expected] of cpu) {
+    const actual = wasm.get(name)!;
+    const scale = Math.max(1e-3, ...expected.map(Math.abs));
+    const worst = Math.max(...actual.map((v, i) => Math.abs(v - expected[i]!)));
+    assert.ok(worst <= 1e-3 * scale, `${name}: max difference ${worst} (scale ${scale})`);
+  }
+});
