@@ -170,3 +170,33 @@ export function splitValidation(
     validation: pickImages(dataset, validationIndices, `${dataset.name}:validation`),
   };
 }
+
+/**
+ * Joins datasets of the same geometry into one (copies the pixels), e.g. crops drawn from several folders.
+ * @throws DataError when the geometries differ
+ */
+export function concatDatasets(parts: readonly ImageDataset[], name: string): ImageDataset {
+  if (parts.length === 1) return parts[0]!;
+  const first = parts[0]!;
+  for (const part of parts) {
+    if (part.height !== first.height || part.width !== first.width || part.channels !== first.channels) {
+      throw new DataError(`${part.name}: ${part.height}x${part.width}x${part.channels} images cannot join ${first.name}'s ${first.height}x${first.width}x${first.channels}`);
+    }
+  }
+  const images = new Uint8Array(parts.reduce((n, p) => n + p.images.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    images.set(part.images, at);
+    at += part.images.length;
+  }
+  const labelled = parts.every((p) => p.labels);
+  const labels = labelled ? new Uint16Array(parts.reduce((n, p) => n + p.count, 0)) : undefined;
+  if (labels) {
+    let offset = 0;
+    for (const part of parts) {
+      labels.set(part.labels!, offset);
+      offset += part.count;
+    }
+  }
+  return makeDataset({ ...geometry(first), name, count: images.length / imageBytes(first), images, labels });
+}

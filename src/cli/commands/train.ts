@@ -20,14 +20,16 @@ import { hasCheckpoint, loadCheckpoint } from '../../train/checkpoint.js';
 import { trainIdf, type TrainStart } from '../../train/trainer.js';
 import { writeTrainingChart } from '../../train/training-chart.js';
 import { DATASET_NAMES, openDataset, type DatasetName } from '../../data/open-dataset.js';
-import { splitValidation } from '../../data/dataset.js';
+import { concatDatasets, splitValidation, type ImageDataset } from '../../data/dataset.js';
 import { availableParallelism } from 'node:os';
 
 interface TrainFlags {
   preset?: string;
   config?: string;
   dataset: DatasetName;
-  data: string;
+  data: string[];
+  cropSize: number;
+  crops: number;
   out: string;
   epochs?: number;
   minutes?: number;
@@ -64,13 +66,26 @@ function specFromFlags(flags: TrainFlags, channels: number): IdfSpec {
   return idfPreset(flags.preset ?? 'small', channels, flags.seed);
 }
 
+/** The training split: one dataset, or for `folder` seeded crops drawn evenly from every --data folder. */
+async function openTrainingData(ctx: CliContext, flags: TrainFlags): Promise<ImageDataset> {
+  if (flags.data.length > 1 && flags.dataset !== 'folder') throw new UsageError(`--data takes one path for --dataset ${flags.dataset} (several only for folder)`);
+  const parts = await Promise.all(
+    flags.data.map((dataPath, i) =>
+      openDataset(flags.dataset, path.resolve(ctx.cwd, dataPath), 'train', {
+        crop: { size: flags.cropSize, count: Math.ceil(flags.crops / flags.data.length), seed: flags.seed + i, flip: false },
+      }),
+    ),
+  );
+  return concatDatasets(parts, parts.map((p) => p.name).join('+'));
+}
+
 async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   if (flags.preset && flags.config) throw new UsageError('Use either --preset or --config, not both');
   const outDir = path.resolve(ctx.cwd, flags.out);
   const resuming = flags.resume === true;
   if (resuming && !hasCheckpoint(outDir)) throw new UsageError(`--resume: ${outDir} holds no checkpoint to resume`);
   if (!resuming && hasCheckpoint(outDir)) throw new UsageError(`${outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
-  const full = await openDataset(flags.dataset, path.resolve(ctx.cwd, flags.data), 'train');
+  const full = await openTrainingData(ctx, flags);
   const { train, validation } = splitValidation(full, { count: flags.validation });
   const start: TrainStart = resuming ? { checkpoint: loadCheckpoint(outDir) } : { spec: specFromFlags(flags, full.channels) };
   const spec = 'spec' in start ? start.spec : start.checkpoint.spec;
@@ -110,7 +125,9 @@ export const trainCommand: CommandFactory = (ctx) =>
     .addOption(new Option('--preset <name>', 'architecture preset').choices(IDF_PRESET_NAMES))
     .option('--config <file>', 'architecture JSON: a full spec, or {"preset": NAME, ...overrides}')
     .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).makeOptionMandatory())
-    .requiredOption('--data <path>', 'dataset folder or file')
+    .requiredOption('--data <path...>', 'dataset folder or file (folder: one or more image folders)')
+    .option('--crop-size <n>', 'folder: side of the square training crops', integerIn('--crop-size', 8, 1024), 32)
+    .option('--crops <n>', 'folder: number of training crops drawn (seeded)', integerIn('--crops', 2, 1e7), 20000)
     .requiredOption('--out <dir>', 'checkpoint folder')
     .option('--epochs <n>', 'stop after this many epochs in total', integerIn('--epochs', 1, 100000))
     .option('--minutes <n>', 'stop after this many minutes of this run', numberAbove('--minutes', 0, 1e6))
