@@ -156,7 +156,10 @@ export async function trainIdf(start: TrainStart, options: TrainOptions): Promis
       clipGlobalNorm(grad, options.clipNorm);
       const learningRate = learningRateAt(options.schedule, state.imagesSeen, epochImages);
       adamaxStep(params, grad, optimizer, learningRate);
-      for (let i = 0; i < params.length; i++) ema[i] = options.emaDecay * ema[i]! + (1 - options.emaDecay) * params[i]!;
+      // Decay warm-up: a plain 0.999 average still holds 0.999^1500 = 22% of the random initialisation after 1500
+      // steps, which ruins early validation; (1 + t) / (10 + t) forgets it as fast as the run learns.
+      const decay = Math.min(options.emaDecay, (1 + optimizer.step) / (10 + optimizer.step));
+      for (let i = 0; i < params.length; i++) ema[i] = decay * ema[i]! + (1 - decay) * params[i]!;
       pool.params.set(params);
       state.imagesSeen += indices.length;
       state.steps += 1;
