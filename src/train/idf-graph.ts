@@ -78,6 +78,7 @@ export function idfLogLikelihoodTerms(spec: IdfSpec, params: ParamTensors, pixel
       x = squeeze(kept);
     }
   });
+  observe?.('top', x);
   const top = tf.expandDims(x, 3);
   const topMu = tf.mul(params.get('top.mu')!, TOP_MU_MULTIPLIER);
   const topLogScale = tf.mul(params.get('top.logScale')!, TOP_LOG_SCALE_MULTIPLIER);

@@ -21,7 +21,7 @@ function conv(params: ParamTensors, name: string, x: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * Sees every activation the integer engine quantises, by name (`<prefix>.stream` for a resnet's residual stream,
- * `<layer>` for a layer's output after its ReLU); export calibrates its scales with it.
+ * `<layer>` for a layer's output after its ReLU, `top` for the top latents); export calibrates its scales with it.
  */
 export type ActivationObserver = (name: string, activation: tf.Tensor) => void;
 
