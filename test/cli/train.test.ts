@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { writeTinyCifar10 } from '../helpers/tiny-cifar.js';
+import { createHash } from 'node:crypto';
+import { readIntegerIdf } from '../../src/engine/integer-idf-file.js';
 
 test('idfz train then eval then train --resume on a tiny CIFAR-10 folder', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'idfz-cli-train-'));
@@ -22,6 +24,19 @@ test('idfz train then eval then train --resume on a tiny CIFAR-10 folder', async
     const result = JSON.parse(evaluation.stdout.toString()) as { bpd: number; images: number };
     assert.equal(result.images, 6);
     assert.ok(result.bpd > 0 && result.bpd < 16, `bpd ${result.bpd}`);
+
+    const modelDir = path.join(dir, 'model');
+    const exportArgs = ['export', out, '-o', modelDir, '--id', 'tiny-test', '--numeric-id', '4242', '--dataset', 'cifar10', '--data', data, '--calibration-images', '12'];
+    const exported = await runCli(exportArgs);
+    assert.equal(exported.code, 0, exported.stderr);
+    const manifest = JSON.parse(readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as { id: string; numericId: number; file: string; sha256: string };
+    assert.deepEqual([manifest.id, manifest.numericId, manifest.file], ['tiny-test', 4242, 'model.idfm']);
+    const modelBytes = readFileSync(path.join(modelDir, manifest.file));
+    assert.equal(createHash('sha256').update(modelBytes).digest('hex'), manifest.sha256);
+    assert.equal(readIntegerIdf(modelBytes, 'model.idfm').spec.levels, 2);
+    assert.equal((await runCli(exportArgs)).code, 2, 'an existing model folder is not replaced without -f');
+    assert.equal((await runCli([...exportArgs, '-f'])).code, 0);
+    assert.match((await runCli([...exportArgs.slice(0, 5), 'Bad_Id', ...exportArgs.slice(6)])).stderr, /kebab-case model id/);
 
     const again = await runCli(['train', '--preset', 'tiny', '--epochs', '1', ...common]);
     assert.equal(again.code, 2);

@@ -5,5 +5,6 @@ import type { CommandFactory } from '../command.js';
 import { convertCommand } from './convert.js';
 import { trainCommand } from './train.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 
-export const COMMANDS: readonly CommandFactory[] = [trainCommand, evalCommand, convertCommand];
+export const COMMANDS: readonly CommandFactory[] = [trainCommand, evalCommand, exportCommand, convertCommand];
