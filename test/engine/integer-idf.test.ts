@@ -1,43 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { idfPreset } from '../../src/arch/idf-presets.js';
-import { idfParams } from '../../src/arch/idf-params.js';
 import { createEngine } from '../../src/engine/index.js';
 import { IntegerIdf } from '../../src/engine/integer-idf.js';
 import { readIntegerIdf, writeIntegerIdf } from '../../src/engine/integer-idf-file.js';
-import { initialParams } from '../../src/train/param-init.js';
-import { exportIdf } from '../../src/train/export-idf.js';
-import { startBackend } from '../../src/train/backend.js';
-import { Random } from '../../src/core/random.js';
-import type { IdfSpec } from '../../src/arch/idf-spec.js';
+import { syntheticImages, tinyIntegerModel } from '../helpers/tiny-model.js';
 
-/** Smooth random images with texture: what the flow must be exactly invertible on. */
-function images(count: number, size: number, seed: number): Uint8Array {
-  const random = new Random(seed);
-  const data = new Uint8Array(count * size * size * 3);
-  for (let n = 0; n < count; n++) {
-    const base = random.nextInt(256);
-    for (let i = 0; i < size * size; i++) {
-      for (let c = 0; c < 3; c++) data[(n * size * size + i) * 3 + c] = Math.max(0, Math.min(255, base + ((i % size) - (i >> 5)) * 2 + c * 9 + random.nextInt(30) - 15));
-    }
-  }
-  return data;
-}
-
-/** Float parameters with every weight perturbed, so couplings translate and priors vary (unlike a fresh init). */
-function perturbedParams(spec: IdfSpec, seed: number): Float32Array {
-  const params = initialParams(idfParams(spec), seed);
-  const random = new Random(seed + 1);
-  for (let i = 0; i < params.length; i++) params[i]! += random.nextNormal() * 0.05;
-  return params;
-}
-
-async function exportedTiny(seed: number) {
-  await startBackend('wasm');
-  const spec = idfPreset('tiny', 3, seed);
-  const params = perturbedParams(spec, seed);
-  return exportIdf(spec, params, { count: 8, height: 16, width: 16, channels: 3, images: images(8, 16, 9) });
-}
+const images = syntheticImages;
+const exportedTiny = tinyIntegerModel;
 
 test('integer IDF: inverse(forward(x)) === x exactly, on both kernels, at several tile sizes', async () => {
   const model = await exportedTiny(3);
