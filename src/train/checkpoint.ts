@@ -1,8 +1,8 @@
 /**
  * Float training checkpoints: a folder with the architecture (spec.json), the parameter vector (params.f32), its
- * exponential moving average (ema.f32, what evaluation and export use), the Adamax state (optimizer.f32) and the
- * run's progress (state.json). Every file is written to a temporary name and renamed, so a crash mid-save leaves the
- * previous checkpoint intact.
+ * exponential moving average (ema.f32, what evaluation and export use), the Adamax state (optimizer.f32, optional on
+ * load) and the run's progress (state.json). Every file is written to a temporary name and renamed, so a crash
+ * mid-save leaves the previous checkpoint intact.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { ModelError } from '../core/errors.js';
 import { checkIdfSpec, type IdfSpec } from '../arch/idf-spec.js';
 import { idfParams } from '../arch/idf-params.js';
 import { paramCount } from '../arch/param-list.js';
-import type { AdamaxState } from './adamax.js';
+import { adamaxState, type AdamaxState } from './adamax.js';
 
 /** Progress of a run, enough to resume it exactly. */
 export interface TrainingState {
@@ -99,14 +99,16 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const size = paramCount(idfParams(spec));
   const params = readFloats(path.join(dir, 'params.f32'), size);
   const ema = readFloats(path.join(dir, 'ema.f32'), size);
-  const moments = readFloats(path.join(dir, 'optimizer.f32'), size * 2);
   const state = JSON.parse(readFileSync(path.join(dir, 'state.json'), 'utf8')) as TrainingState & { optimizerStep: number };
   const { optimizerStep, ...rest } = state;
-  return {
-    spec,
-    params,
-    ema,
-    optimizer: { m: moments.slice(0, size), u: moments.slice(size), step: optimizerStep },
-    state: rest,
-  };
+  // Committed checkpoints may leave the optimiser out (it doubles their size): Adamax then restarts its moments,
+  // with bias correction from step 0.
+  const optimizerFile = path.join(dir, 'optimizer.f32');
+  const optimizer = existsSync(optimizerFile)
+    ? (() => {
+        const moments = readFloats(optimizerFile, size * 2);
+        return { m: moments.slice(0, size), u: moments.slice(size), step: optimizerStep };
+      })()
+    : adamaxState(size);
+  return { spec, params, ema, optimizer, state: rest };
 }

@@ -158,7 +158,7 @@ export async function trainIdf(start: TrainStart, options: TrainOptions): Promis
       adamaxStep(params, grad, optimizer, learningRate);
       // Decay warm-up: a plain 0.999 average still holds 0.999^1500 = 22% of the random initialisation after 1500
       // steps, which ruins early validation; (1 + t) / (10 + t) forgets it as fast as the run learns.
-      const decay = Math.min(options.emaDecay, (1 + optimizer.step) / (10 + optimizer.step));
+      const decay = Math.min(options.emaDecay, (1 + state.steps) / (10 + state.steps));
       for (let i = 0; i < params.length; i++) ema[i] = decay * ema[i]! + (1 - decay) * params[i]!;
       pool.params.set(params);
       state.imagesSeen += indices.length;

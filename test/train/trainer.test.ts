@@ -76,3 +76,18 @@ test('one and two workers compute the same step (gradients are summed exactly ov
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a checkpoint without optimizer.f32 (as committed) still resumes, with fresh Adamax moments', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'idfz-train-'));
+  try {
+    await trainIdf({ spec: idfPreset('tiny', 3, 1) }, options(dir, 1, 64));
+    rmSync(path.join(dir, 'optimizer.f32'));
+    const loaded = loadCheckpoint(dir);
+    assert.equal(loaded.optimizer.step, 0);
+    assert.equal(loaded.state.steps, 4);
+    const resumed = await trainIdf({ checkpoint: loaded }, options(dir, 1, 128));
+    assert.equal(resumed.imagesSeen, 128);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
