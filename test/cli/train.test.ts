@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { writeTinyCifar10 } from '../helpers/tiny-cifar.js';
 import { createHash } from 'node:crypto';
 import { readIntegerIdf } from '../../src/engine/integer-idf-file.js';
+import { writeImage } from '../../src/image/write-image.js';
+import { createPixelBuffer } from '../../src/image/pixel-buffer.js';
+import { syntheticImages } from '../helpers/tiny-model.js';
 
 test('idfz train then eval then train --resume on a tiny CIFAR-10 folder', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'idfz-cli-train-'));
@@ -77,4 +80,26 @@ test('idfz eval rejects a folder that is not a checkpoint', async () => {
   const result = await runCli(['eval', '--checkpoint', tmpdir(), '--dataset', 'cifar10', '--data', 'x']);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /not a checkpoint folder/);
+});
+
+test('idfz train on two image folders draws crops from both', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'idfz-cli-folders-'));
+  try {
+    const folders = ['a', 'b'].map((name) => path.join(dir, name));
+    for (const [f, folder] of folders.entries()) {
+      mkdirSync(folder);
+      const pixels = syntheticImages(1, 48, f + 1);
+      const png = await writeImage(createPixelBuffer({ width: 48, height: 48, channels: 3, bitDepth: 8, data: pixels }), 'png');
+      writeFileSync(path.join(folder, 'photo.png'), png);
+    }
+    const out = path.join(dir, 'run');
+    const result = await runCli(['train', '--preset', 'tiny', '--dataset', 'folder', '--data', ...folders, '--crop-size', '16', '--crops', '40', '--validation', '8', '--epochs', '1', '--workers', '1', '--batch-size', '8', '--out', out, '--log-level', 'silent']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { imagesSeen: number }).imagesSeen, 32);
+    const several = await runCli(['train', '--dataset', 'cifar10', '--data', 'x', 'y', '--out', out]);
+    assert.equal(several.code, 2);
+    assert.match(several.stderr, /--data takes one path for --dataset cifar10/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

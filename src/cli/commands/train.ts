@@ -68,7 +68,6 @@ function specFromFlags(flags: TrainFlags, channels: number): IdfSpec {
 
 /** The training split: one dataset, or for `folder` seeded crops drawn evenly from every --data folder. */
 async function openTrainingData(ctx: CliContext, flags: TrainFlags): Promise<ImageDataset> {
-  if (flags.data.length > 1 && flags.dataset !== 'folder') throw new UsageError(`--data takes one path for --dataset ${flags.dataset} (several only for folder)`);
   const parts = await Promise.all(
     flags.data.map((dataPath, i) =>
       openDataset(flags.dataset, path.resolve(ctx.cwd, dataPath), 'train', {
@@ -81,6 +80,7 @@ async function openTrainingData(ctx: CliContext, flags: TrainFlags): Promise<Ima
 
 async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   if (flags.preset && flags.config) throw new UsageError('Use either --preset or --config, not both');
+  if (flags.data.length > 1 && flags.dataset !== 'folder') throw new UsageError(`--data takes one path for --dataset ${flags.dataset} (several only for folder)`);
   const outDir = path.resolve(ctx.cwd, flags.out);
   const resuming = flags.resume === true;
   if (resuming && !hasCheckpoint(outDir)) throw new UsageError(`--resume: ${outDir} holds no checkpoint to resume`);
