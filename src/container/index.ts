@@ -1,0 +1,11 @@
+/**
+ * The container layer's public API: write and read .idf files (byte-level spec in FORMAT.md). Pure bytes <-> a typed
+ * header and tile payloads; no image or model code.
+ */
+export {
+  DEFAULT_MAX_PIXELS, IDF_FORMAT_VERSION, MAX_DIMENSION, type IdfHeader, type IdfImageInfo, type IdfTileEntry,
+  type IdfTileInput,
+} from './idf-format.js';
+export { writeIdf } from './idf-writer.js';
+export { readIdfHeader, readTilePayload, type ReadIdfOptions } from './idf-reader.js';
+export { pixelChecksum } from './pixel-checksum.js';

@@ -1,0 +1,78 @@
+/**
+ * Validation of the parameter arrays handed to the batch coders: lengths agree, mus within +-MU_Q_MAX, scale
+ * indices on the grid, mixture weights non-negative with a usable total, uniform ranges and symbols in bounds.
+ * The coding loops rely on these checks and do not repeat them. Callers are idfz's own engine and codec, so a
+ * failure is a bug (InternalError), not bad user input.
+ */
+import { InternalError } from '../core/errors.js';
+import { MU_Q_MAX, SCALE_COUNT, type ScaleIndexArray } from './logistic-params.js';
+import { MIXTURE_MAX_COMPONENTS, MIXTURE_WEIGHT_TOTAL_MAX, type WeightArray } from './mixture-model.js';
+import { UNIFORM_MAX_VALUES, type UniformArray } from './uniform-coder.js';
+
+function fail(message: string): never {
+  throw new InternalError(`entropy coder: ${message}`);
+}
+
+function checkMusAndScales(mus: Int32Array, scales: ScaleIndexArray): void {
+  for (let i = 0; i < mus.length; i++) {
+    const muQ = mus[i]!;
+    if (muQ < -MU_Q_MAX || muQ > MU_Q_MAX) fail(`mus[${i}] = ${muQ} outside +-${MU_Q_MAX}`);
+    const k = scales[i]!;
+    if (k < 0 || k >= SCALE_COUNT) fail(`scales[${i}] = ${k} outside 0..${SCALE_COUNT - 1}`);
+  }
+}
+
+/**
+ * Checks a logistic batch of `count` symbols.
+ * @throws InternalError when the arrays disagree in length or hold values out of range
+ */
+export function checkLogisticParams(count: number, mus: Int32Array, scales: ScaleIndexArray): void {
+  if (mus.length !== count || scales.length !== count) {
+    fail(`logistic batch of ${count} symbols got ${mus.length} mus and ${scales.length} scales`);
+  }
+  checkMusAndScales(mus, scales);
+}
+
+/**
+ * Checks a mixture batch of `count` symbols with `components` components each.
+ * @throws InternalError when the arrays disagree in length, components is not 1..MIXTURE_MAX_COMPONENTS, or a
+ *   value is out of range (a symbol's weights must sum to 1..MIXTURE_WEIGHT_TOTAL_MAX)
+ */
+export function checkMixtureParams(
+  count: number, mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
+): void {
+  if (!Number.isInteger(components) || components < 1 || components > MIXTURE_MAX_COMPONENTS) {
+    fail(`mixture components ${components} outside 1..${MIXTURE_MAX_COMPONENTS}`);
+  }
+  const length = count * components;
+  if (mus.length !== length || scales.length !== length || weights.length !== length) {
+    fail(`mixture batch of ${count} x ${components} got ${mus.length} mus, ${scales.length} scales, ${weights.length} weights`);
+  }
+  checkMusAndScales(mus, scales);
+  for (let i = 0; i < count; i++) {
+    let total = 0;
+    for (let q = i * components; q < (i + 1) * components; q++) {
+      if (weights[q]! < 0) fail(`weights[${q}] = ${weights[q]} is negative`);
+      total += weights[q]!;
+    }
+    if (total < 1 || total > MIXTURE_WEIGHT_TOTAL_MAX) {
+      fail(`weights of symbol ${i} sum to ${total}, outside 1..${MIXTURE_WEIGHT_TOTAL_MAX}`);
+    }
+  }
+}
+
+/**
+ * Checks a uniform range [min, max] (integers, 1..UNIFORM_MAX_VALUES values) and, when given, that every symbol
+ * lies in it.
+ * @throws InternalError when the range or a symbol is out of bounds
+ */
+export function checkUniformParams(min: number, max: number, symbols?: UniformArray): void {
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min || max - min + 1 > UNIFORM_MAX_VALUES) {
+    fail(`uniform range [${min}, ${max}] must hold 1..${UNIFORM_MAX_VALUES} integers`);
+  }
+  if (symbols) {
+    for (let i = 0; i < symbols.length; i++) {
+      if (symbols[i]! < min || symbols[i]! > max) fail(`symbols[${i}] = ${symbols[i]} outside [${min}, ${max}]`);
+    }
+  }
+}

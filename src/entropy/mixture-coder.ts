@@ -1,0 +1,125 @@
+/**
+ * Batch coding of symbols under a mixture of K discretised logistics each (mixture-model.ts), from typed arrays
+ * holding K consecutive components per symbol. Encoding walks the batch backwards, decoding forwards, alternating
+ * the two lanes per symbol. The decoder searches with Newton steps guided by the mixture's slope inside an exact
+ * bracket (bisection when a step leaves it), so it always ends on the one bin whose interval holds the slot.
+ */
+import { CorruptStreamError } from '../core/errors.js';
+import { decodeEscapeValue, encodeEscapePut } from './escape.js';
+import { hashStep0, hashStep1 } from './symbol-hash.js';
+import type { ScaleIndexArray } from './logistic-params.js';
+import { guessValue, slotLevel } from './logistic-model.js';
+import {
+  MixtureWindow, mixtureBoundary, mixtureBoundaryWithSlope, prepareMixture, type WeightArray,
+} from './mixture-model.js';
+import {
+  PROBABILITY_ONE, decodeAdvance, decodeSlot, encodePut, type DecodeCursor, type Lanes, type WordStack,
+} from './rans-core.js';
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Encodes symbols[i] under the mixture at components [i*K, i*K+K) for i = n-1 down to 0. Parameters must already
+ * be validated (see checkMixtureParams).
+ */
+export function encodeMixtureReverse(
+  lanes: Lanes, stack: WordStack, symbols: Int32Array,
+  mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
+): void {
+  const window = new MixtureWindow();
+  let a = lanes.a;
+  let b = lanes.b;
+  for (let i = symbols.length - 1; i >= 0; i--) {
+    const x = symbols[i]!;
+    const offset = i * components;
+    prepareMixture(mus, scales, weights, offset, components, window);
+    const lo = window.lo;
+    const nb = window.nb;
+    let j = x - lo + 1;
+    if (j <= 0) {
+      a = encodeEscapePut(a, lo - 1 - x, stack);
+      j = 0;
+    } else if (j >= nb - 1) {
+      a = encodeEscapePut(a, x - (lo + nb - 2), stack);
+      j = nb - 1;
+    }
+    const start = mixtureBoundary(j, window);
+    const end = mixtureBoundary(j + 1, window);
+    a = encodePut(a, start, end - start, stack);
+    const t = a;
+    a = b;
+    b = t;
+  }
+  lanes.a = a;
+  lanes.b = b;
+}
+
+/**
+ * Decodes out[0..n-1] under the mixtures at components [i*K, i*K+K); the inverse of encodeMixtureReverse.
+ * @throws CorruptStreamError when the stream runs out or an escape decodes outside int32
+ */
+export function decodeMixture(
+  lanes: Lanes, cursor: DecodeCursor, out: Int32Array,
+  mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
+): void {
+  const reader = cursor.reader;
+  const window = new MixtureWindow();
+  let a = lanes.a;
+  let b = lanes.b;
+  let h0 = lanes.h0;
+  let h1 = lanes.h1;
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const offset = i * components;
+    prepareMixture(mus, scales, weights, offset, components, window);
+    const lo = window.lo;
+    const nb = window.nb;
+    const slot = decodeSlot(a);
+    // Newton steps on the cumulative frequency, from the heaviest component's quantile, inside a bracket that
+    // always holds the answer: boundary(jl) = cl <= slot < ch = boundary(jh).
+    const heaviest = window.heaviest;
+    let j = guessValue(slotLevel(slot, 0, 0), window.mu[heaviest]!, window.scale[heaviest]!) - lo + 1;
+    let jl = 0;
+    let jh = nb;
+    let cl = 0;
+    let ch = PROBABILITY_ONE;
+    while (jh - jl > 1) {
+      if (j <= jl || j >= jh) j = jl + ((jh - jl) >> 1);
+      const c = mixtureBoundaryWithSlope(j, window);
+      const slope = window.slope;
+      if (c <= slot) {
+        jl = j;
+        cl = c;
+        // A step that lands on j itself means the answer is j when boundary(j + 1) > slot: test that next.
+        j = slope > 0 ? j + Math.max(1, Math.floor((slot - c) / slope)) : jh;
+      } else {
+        jh = j;
+        ch = c;
+        j = slope > 0 ? j - Math.ceil((c - slot) / slope) : jl;
+      }
+    }
+    a = decodeAdvance(a, cl, ch - cl, reader);
+    let x = lo + jl - 1;
+    if (jl === 0 || jl === nb - 1) {
+      const at = reader.pos;
+      cursor.x = a;
+      const value = decodeEscapeValue(cursor, at);
+      a = cursor.x;
+      x = jl === 0 ? lo - 1 - value : lo + nb - 2 + value;
+      if (x < INT32_MIN || x > INT32_MAX) {
+        throw new CorruptStreamError(`corrupt stream: escaped symbol ${x} outside int32 near byte ${at}`);
+      }
+    }
+    out[i] = x;
+    h0 = hashStep0(h0, x);
+    h1 = hashStep1(h1, x);
+    const t = a;
+    a = b;
+    b = t;
+  }
+  lanes.a = a;
+  lanes.b = b;
+  lanes.h0 = h0;
+  lanes.h1 = h1;
+}
