@@ -50,6 +50,8 @@ export interface TrainOptions {
   readonly flips: boolean;
   /** Called after every step (progress display). */
   readonly onProgress?: (progress: TrainProgress) => void;
+  /** Stops the run after the current step (then validates and checkpoints as at a normal end), e.g. on Ctrl-C. */
+  readonly signal?: AbortSignal;
 }
 
 /** What the progress display shows. */
@@ -135,6 +137,7 @@ export async function trainIdf(start: TrainStart, options: TrainOptions): Promis
     log.info({ imagesSeen: state.imagesSeen, validationBpd: Number(lastValidationBpd.toFixed(4)) }, 'validation');
   };
   const shouldStop = () => {
+    if (options.signal?.aborted) return true;
     if (options.epochs !== null && state.imagesSeen >= options.epochs * epochImages) return true;
     return options.minutes !== null && performance.now() - runStart >= options.minutes * 60_000;
   };

@@ -91,3 +91,15 @@ test('a checkpoint without optimizer.f32 (as committed) still resumes, with fres
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an aborted run stops after the current step and still writes its checkpoint', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'idfz-train-'));
+  try {
+    const stop = new AbortController();
+    const result = await trainIdf({ spec: idfPreset('tiny', 3, 1) }, { ...options(dir, 1, 640), signal: stop.signal, onProgress: () => stop.abort() });
+    assert.equal(result.imagesSeen, 16);
+    assert.equal(loadCheckpoint(dir).state.imagesSeen, 16);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

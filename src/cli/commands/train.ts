@@ -93,25 +93,40 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   log.info({ dataset: full.name, train: train.count, validation: validation.count, params: paramCount(idfParams(spec)), workers: flags.workers, backend: flags.backend }, resuming ? 'resuming training' : 'starting training');
   const totalImages = flags.epochs !== undefined ? flags.epochs * train.count : train.count;
   const bar = startProgressBar(ctx, totalImages, 'train |{bar}| epoch {epoch} | {value}/{total} img | bpd {bpd} | {speed} img/s | ETA {eta_formatted}');
-  const result = await trainIdf(start, {
-    outDir,
-    train,
-    validation,
-    batchSize: flags.batchSize,
-    workers: flags.workers,
-    backend: flags.backend,
-    seed: flags.seed,
-    schedule: { learningRate: flags.lr, warmupImages: flags.warmupImages, decayPerEpoch: flags.decay },
-    clipNorm: 100,
-    emaDecay: 0.999,
-    epochs: flags.epochs ?? null,
-    minutes: flags.minutes ?? null,
-    checkpointMinutes: flags.checkpointMinutes,
-    validateEveryImages: flags.validateEvery,
-    validationLimit: flags.validation,
-    flips: flags.flips,
-    onProgress: (p) => bar.update(Math.min(p.imagesSeen, totalImages), { epoch: p.epoch.toFixed(2), bpd: p.bpd.toFixed(3), speed: p.imagesPerSecond.toFixed(1) }),
-  });
+  // Ctrl-C (or SIGTERM) ends the run cleanly: the current step finishes, then validation and a final checkpoint.
+  const stop = new AbortController();
+  const onSignal = () => {
+    log.warn('stopping after the current step; a final checkpoint follows');
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let result: Awaited<ReturnType<typeof trainIdf>>;
+  try {
+    result = await trainIdf(start, {
+      signal: stop.signal,
+      outDir,
+      train,
+      validation,
+      batchSize: flags.batchSize,
+      workers: flags.workers,
+      backend: flags.backend,
+      seed: flags.seed,
+      schedule: { learningRate: flags.lr, warmupImages: flags.warmupImages, decayPerEpoch: flags.decay },
+      clipNorm: 100,
+      emaDecay: 0.999,
+      epochs: flags.epochs ?? null,
+      minutes: flags.minutes ?? null,
+      checkpointMinutes: flags.checkpointMinutes,
+      validateEveryImages: flags.validateEvery,
+      validationLimit: flags.validation,
+      flips: flags.flips,
+      onProgress: (p) => bar.update(Math.min(p.imagesSeen, totalImages), { epoch: p.epoch.toFixed(2), bpd: p.bpd.toFixed(3), speed: p.imagesPerSecond.toFixed(1) }),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   bar.stop();
   const chart = await writeTrainingChart(path.join(outDir, 'log.jsonl'), path.join(outDir, 'curve.svg'));
   log.info({ imagesSeen: result.imagesSeen, hours: Number((result.trainSeconds / 3600).toFixed(3)), validationBpd: result.lastValidationBpd, chart }, 'training finished');
