@@ -13,13 +13,24 @@ function fail(message: string): never {
   throw new InternalError(`entropy coder: ${message}`);
 }
 
-function checkMusAndScales(mus: Int32Array, scales: ScaleIndexArray): void {
-  for (let i = 0; i < mus.length; i++) {
-    const muQ = mus[i]!;
-    if (muQ < -MU_Q_MAX || muQ > MU_Q_MAX) fail(`mus[${i}] = ${muQ} outside +-${MU_Q_MAX}`);
-    const k = scales[i]!;
-    if (k < 0 || k >= SCALE_COUNT) fail(`scales[${i}] = ${k} outside 0..${SCALE_COUNT - 1}`);
+/** The first index whose value lies outside [min, max], or -1. A tight min / max pass first keeps it fast. */
+function firstOutside(values: ArrayLike<number>, min: number, max: number): number {
+  let lowest = Infinity;
+  let highest = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value < lowest) lowest = value;
+    if (value > highest) highest = value;
   }
+  if (lowest >= min && highest <= max) return -1;
+  for (let i = 0; ; i++) if (values[i]! < min || values[i]! > max) return i;
+}
+
+function checkMusAndScales(mus: Int32Array, scales: ScaleIndexArray): void {
+  const badMu = firstOutside(mus, -MU_Q_MAX, MU_Q_MAX);
+  if (badMu >= 0) fail(`mus[${badMu}] = ${mus[badMu]} outside +-${MU_Q_MAX}`);
+  const badScale = firstOutside(scales, 0, SCALE_COUNT - 1);
+  if (badScale >= 0) fail(`scales[${badScale}] = ${scales[badScale]} outside 0..${SCALE_COUNT - 1}`);
 }
 
 /**
@@ -49,12 +60,11 @@ export function checkMixtureParams(
     fail(`mixture batch of ${count} x ${components} got ${mus.length} mus, ${scales.length} scales, ${weights.length} weights`);
   }
   checkMusAndScales(mus, scales);
-  for (let i = 0; i < count; i++) {
+  const badWeight = firstOutside(weights, 0, MIXTURE_WEIGHT_TOTAL_MAX);
+  if (badWeight >= 0) fail(`weights[${badWeight}] = ${weights[badWeight]} outside 0..${MIXTURE_WEIGHT_TOTAL_MAX}`);
+  for (let i = 0, q = 0; i < count; i++) {
     let total = 0;
-    for (let q = i * components; q < (i + 1) * components; q++) {
-      if (weights[q]! < 0) fail(`weights[${q}] = ${weights[q]} is negative`);
-      total += weights[q]!;
-    }
+    for (let c = 0; c < components; c++, q++) total += weights[q]!;
     if (total < 1 || total > MIXTURE_WEIGHT_TOTAL_MAX) {
       fail(`weights of symbol ${i} sum to ${total}, outside 1..${MIXTURE_WEIGHT_TOTAL_MAX}`);
     }
@@ -71,8 +81,7 @@ export function checkUniformParams(min: number, max: number, symbols?: UniformAr
     fail(`uniform range [${min}, ${max}] must hold 1..${UNIFORM_MAX_VALUES} integers`);
   }
   if (symbols) {
-    for (let i = 0; i < symbols.length; i++) {
-      if (symbols[i]! < min || symbols[i]! > max) fail(`symbols[${i}] = ${symbols[i]} outside [${min}, ${max}]`);
-    }
+    const bad = firstOutside(symbols, min, max);
+    if (bad >= 0) fail(`symbols[${bad}] = ${symbols[bad]} outside [${min}, ${max}]`);
   }
 }

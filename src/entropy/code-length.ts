@@ -8,7 +8,7 @@ import type { ScaleIndexArray } from './logistic-params.js';
 import {
   edgeBase, logisticBoundary, spreadOf, windowCenter, windowHalfWidth,
 } from './logistic-model.js';
-import { MixtureWindow, mixtureBoundary, prepareMixture, type WeightArray } from './mixture-model.js';
+import { PreparedMixture, mixtureBoundary, prepareMixture, type WeightArray } from './mixture-model.js';
 import { PRECISION_BITS, PROBABILITY_ONE } from './rans-core.js';
 
 /** One symbol's interval in the probability range, and the escape value that follows it (-1 for none). */
@@ -52,11 +52,11 @@ export function logisticInterval(x: number, muQ: number, k: number): SymbolInter
 export function mixtureInterval(
   x: number, mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, offset: number, components: number,
 ): SymbolInterval {
-  const window = new MixtureWindow();
-  prepareMixture(mus, scales, weights, offset, components, window);
-  const { j, escapeValue } = binOf(x, window.lo, window.nb);
-  const start = mixtureBoundary(j, window);
-  const end = mixtureBoundary(j + 1, window);
+  const mixture = new PreparedMixture();
+  prepareMixture(mus, scales, weights, offset, components, mixture);
+  const { j, escapeValue } = binOf(x, mixture.lo, mixture.nb);
+  const start = mixtureBoundary(j, mixture);
+  const end = mixtureBoundary(j + 1, mixture);
   return { start, freq: end - start, escapeValue };
 }
 

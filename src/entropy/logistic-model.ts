@@ -27,9 +27,10 @@ const LEVEL_TO_BUCKET = 2 ** (INVERSE_BUCKET_BITS - CDF_ONE_BITS);
 const ONE = PROBABILITY_ONE;
 
 /**
- * The logistic CDF, times 2^28, at offset `u` (an int32, units of 2^-MU_FRAC_BITS pixels) from mu, for scale index
- * k: linear interpolation of the shipped table, with u clamped (branch-free, in int32) to the offsets the table
- * covers. Exact integer arithmetic in doubles; non-decreasing in u. mixtureBoundary repeats these lines inline.
+ * The logistic CDF, times 2^28, at offset `u` (units of 2^-MU_FRAC_BITS pixels) from mu, for scale index k: linear
+ * interpolation of the shipped table, with u clamped (branch-free, in int32) to the offsets the table covers.
+ * Requires |u| < 2^30, which |muQ| <= MU_Q_MAX and windows of at most 2^18 bins guarantee. Exact integer arithmetic
+ * in doubles; non-decreasing in u. mixtureBoundary repeats these lines inline.
  */
 export function logisticCdfAt(u: number, k: number): number {
   const limit = OFFSET_LIMIT[k]!;

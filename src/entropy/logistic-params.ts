@@ -67,5 +67,5 @@ export function scaleIndexOf(scale: number): number {
 export function muToQ(mu: number): number {
   const q = Math.round(mu * 2 ** MU_FRAC_BITS);
   if (Number.isNaN(q)) return 0;
-  return Math.min(MU_Q_MAX, Math.max(-MU_Q_MAX, q));
+  return Math.min(MU_Q_MAX, Math.max(-MU_Q_MAX, q)) + 0; // + 0 turns -0 into 0
 }

@@ -10,7 +10,7 @@ import { hashStep0, hashStep1 } from './symbol-hash.js';
 import type { ScaleIndexArray } from './logistic-params.js';
 import { guessValue, slotLevel } from './logistic-model.js';
 import {
-  MixtureWindow, mixtureBoundary, mixtureBoundaryWithSlope, prepareMixture, type WeightArray,
+  PreparedMixture, mixtureBoundary, mixtureBoundaryWithSlope, prepareMixture, type WeightArray,
 } from './mixture-model.js';
 import {
   PROBABILITY_ONE, decodeAdvance, decodeSlot, encodePut, type DecodeCursor, type Lanes, type WordStack,
@@ -27,15 +27,15 @@ export function encodeMixtureReverse(
   lanes: Lanes, stack: WordStack, symbols: Int32Array,
   mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
 ): void {
-  const window = new MixtureWindow();
+  const mixture = new PreparedMixture();
   let a = lanes.a;
   let b = lanes.b;
   for (let i = symbols.length - 1; i >= 0; i--) {
     const x = symbols[i]!;
     const offset = i * components;
-    prepareMixture(mus, scales, weights, offset, components, window);
-    const lo = window.lo;
-    const nb = window.nb;
+    prepareMixture(mus, scales, weights, offset, components, mixture);
+    const lo = mixture.lo;
+    const nb = mixture.nb;
     let j = x - lo + 1;
     if (j <= 0) {
       a = encodeEscapePut(a, lo - 1 - x, stack);
@@ -44,8 +44,8 @@ export function encodeMixtureReverse(
       a = encodeEscapePut(a, x - (lo + nb - 2), stack);
       j = nb - 1;
     }
-    const start = mixtureBoundary(j, window);
-    const end = mixtureBoundary(j + 1, window);
+    const start = mixtureBoundary(j, mixture);
+    const end = mixtureBoundary(j + 1, mixture);
     a = encodePut(a, start, end - start, stack);
     const t = a;
     a = b;
@@ -64,7 +64,7 @@ export function decodeMixture(
   mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
 ): void {
   const reader = cursor.reader;
-  const window = new MixtureWindow();
+  const mixture = new PreparedMixture();
   let a = lanes.a;
   let b = lanes.b;
   let h0 = lanes.h0;
@@ -72,22 +72,22 @@ export function decodeMixture(
   const n = out.length;
   for (let i = 0; i < n; i++) {
     const offset = i * components;
-    prepareMixture(mus, scales, weights, offset, components, window);
-    const lo = window.lo;
-    const nb = window.nb;
+    prepareMixture(mus, scales, weights, offset, components, mixture);
+    const lo = mixture.lo;
+    const nb = mixture.nb;
     const slot = decodeSlot(a);
     // Newton steps on the cumulative frequency, from the heaviest component's quantile, inside a bracket that
     // always holds the answer: boundary(jl) = cl <= slot < ch = boundary(jh).
-    const heaviest = window.heaviest;
-    let j = guessValue(slotLevel(slot, 0, 0), window.mu[heaviest]!, window.scale[heaviest]!) - lo + 1;
+    const heaviest = mixture.heaviest;
+    let j = guessValue(slotLevel(slot, 0, 0), mixture.mu[heaviest]!, mixture.scale[heaviest]!) - lo + 1;
     let jl = 0;
     let jh = nb;
     let cl = 0;
     let ch = PROBABILITY_ONE;
     while (jh - jl > 1) {
       if (j <= jl || j >= jh) j = jl + ((jh - jl) >> 1);
-      const c = mixtureBoundaryWithSlope(j, window);
-      const slope = window.slope;
+      const c = mixtureBoundaryWithSlope(j, mixture);
+      const slope = mixture.slope;
       if (c <= slot) {
         jl = j;
         cl = c;

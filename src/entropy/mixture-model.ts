@@ -38,7 +38,7 @@ const MAX_INT = 2 ** 30 - 1;
  * One symbol's mixture, prepared by prepareMixture: its window and a compact copy of its components' table
  * parameters (so that the repeated boundary evaluations of a decode read a few hot values). Reused across symbols.
  */
-export class MixtureWindow {
+export class PreparedMixture {
   /** Number of components. */
   components = 0;
   /** Smallest value in the window. */
@@ -71,7 +71,7 @@ export class MixtureWindow {
  * the union is wider than 2 * HALF_WIDTH_MAX + 1.
  */
 export function prepareMixture(
-  mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, offset: number, components: number, out: MixtureWindow,
+  mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, offset: number, components: number, out: PreparedMixture,
 ): void {
   let lo = MAX_INT;
   let hi = -MAX_INT;
@@ -114,7 +114,7 @@ export function prepareMixture(
 /**
  * Cumulative frequency of boundary j (0..nb) of a prepared mixture: 0 at j = 0, 2^24 at j = nb.
  */
-export function mixtureBoundary(j: number, mixture: MixtureWindow): number {
+export function mixtureBoundary(j: number, mixture: PreparedMixture): number {
   if (j <= 0 || j >= mixture.nb) return j <= 0 ? 0 : ONE;
   const edge = (mixture.lo + j - 1) * MU_ONE - HALF_MU;
   const mu = mixture.mu;
@@ -143,7 +143,7 @@ export function mixtureBoundary(j: number, mixture: MixtureWindow): number {
  * window's interior), which guides the decoder's Newton steps. The same arithmetic for the value (a separate copy
  * because the slope costs the encoder time it does not need).
  */
-export function mixtureBoundaryWithSlope(j: number, mixture: MixtureWindow): number {
+export function mixtureBoundaryWithSlope(j: number, mixture: PreparedMixture): number {
   if (j <= 0 || j >= mixture.nb) {
     mixture.slope = 0;
     return j <= 0 ? 0 : ONE;

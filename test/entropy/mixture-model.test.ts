@@ -4,12 +4,12 @@ import { SeededRandom } from '../../src/core/seeded-random.js';
 import { HALF_WIDTH_MAX, SCALE_COUNT } from '../../src/entropy/logistic-params.js';
 import { edgeBase, logisticBoundary, spreadOf, windowCenter, windowHalfWidth } from '../../src/entropy/logistic-model.js';
 import {
-  MixtureWindow, mixtureBoundary, mixtureBoundaryWithSlope, prepareMixture,
+  PreparedMixture, mixtureBoundary, mixtureBoundaryWithSlope, prepareMixture,
 } from '../../src/entropy/mixture-model.js';
 import { PROBABILITY_ONE } from '../../src/entropy/rans-core.js';
 
-function prepared(mus: number[], scales: number[], weights: number[]): MixtureWindow {
-  const mixture = new MixtureWindow();
+function prepared(mus: number[], scales: number[], weights: number[]): PreparedMixture {
+  const mixture = new PreparedMixture();
   prepareMixture(Int32Array.from(mus), Uint16Array.from(scales), Uint32Array.from(weights), 0, mus.length, mixture);
   return mixture;
 }

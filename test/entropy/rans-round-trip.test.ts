@@ -79,6 +79,26 @@ test('mixture round trips for 1, 2, 5 and 16 components', () => {
   }
 });
 
+test('mixtures at the ends of the mu range, capped windows and int32 extremes round trip', () => {
+  const mus = Int32Array.of(-MU_Q_MAX, MU_Q_MAX, MU_Q_MAX, 0, -MU_Q_MAX, 12345);
+  const scales = Uint16Array.of(SCALE_COUNT - 1, 0, SCALE_COUNT - 1, 0, 0, 300);
+  const weights = Uint32Array.of(1, 2 ** 24 - 6, 5, 0, 1, 1);
+  // Two mixtures of three components, each used for six symbols.
+  const symbols = Int32Array.from([INT32_MIN, INT32_MAX, 2 ** 20, -(2 ** 20), 0, 48, INT32_MAX, INT32_MIN, 1, -1, 99, 7]);
+  const repeat = (values: readonly number[]): number[] =>
+    Array.from({ length: symbols.length / 2 }, () => values).flat();
+  const allMus = Int32Array.from(repeat([...mus]));
+  const allScales = Uint16Array.from(repeat([...scales]));
+  const allWeights = Uint32Array.from(repeat([...weights]));
+  const encoder = new RansEncoder();
+  encoder.encodeMixture(symbols, allMus, allScales, allWeights, 3);
+  const decoder = new RansDecoder(encoder.finish());
+  const out = new Int32Array(symbols.length);
+  decoder.decodeMixture(out, allMus, allScales, allWeights, 3);
+  decoder.finish();
+  assert.deepEqual(out, symbols);
+});
+
 test('uniform round trips: bytes, 16-bit, a signed range, a one-value range and non-powers of two', () => {
   const random = new SeededRandom(33);
   const ranges: Array<[number, number, 'u8' | 'u16' | 'i32']> = [
