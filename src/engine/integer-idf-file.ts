@@ -10,7 +10,7 @@ import { ModelError } from '../core/errors.js';
 import { checkIdfSpec, idfLayout, sizeMultiple, type IdfSpec } from '../arch/idf-spec.js';
 import { idfParams } from '../arch/idf-params.js';
 import type { ConvSpec, ElementType } from './index.js';
-import type { IntegerIdfModel } from './integer-idf-model.js';
+import { MU_Q_LIMIT, type IntegerIdfModel } from './integer-idf-model.js';
 
 const MAGIC = 'IDFM';
 const VERSION = 1;
@@ -129,7 +129,7 @@ export function readIntegerIdf(bytes: Uint8Array, source: string): IntegerIdfMod
     throw new ModelError(`${source}: invalid scaleIndexRange`);
   }
   const top = {
-    muQ: intArray(header.top?.muQ, topSize, -(2 ** 30), 2 ** 30, 'top.muQ', source),
+    muQ: intArray(header.top?.muQ, topSize, -MU_Q_LIMIT, MU_Q_LIMIT, 'top.muQ', source),
     scaleIndex: intArray(header.top?.scaleIndex, topSize, range.min, range.max, 'top.scaleIndex', source),
     logitQ: intArray(header.top?.logitQ, topSize, -(2 ** 20), 2 ** 20, 'top.logitQ', source),
   };

@@ -15,6 +15,8 @@ export const TRANSLATION_LIMIT = 2047;
 export function latentBound(spec: IdfSpec): number {
   return 2 ** (spec.bitDepth - 1) + spec.levels * spec.couplingsPerLevel * TRANSLATION_LIMIT;
 }
+/** |fixed-point mu| <= this: the entropy layer's MU_Q_MAX (2^28), which the engine may not import (a test pins it). */
+export const MU_Q_LIMIT = 2 ** 28;
 /** Mixture logits are integers in units of ln(2) / LOGIT_STEPS_PER_OCTAVE. */
 export const LOGIT_STEPS_PER_OCTAVE = 8;
 /** Mixture weights are at most 2^WEIGHT_BITS (the largest component) and at least 1. */

@@ -10,7 +10,7 @@ import { PRIOR_PARTS } from '../arch/idf-params.js';
 import type { Engine, ConvLayer } from './engine.js';
 import { inversePermutation } from './engine.js';
 import { tensor16, type Tensor16, type Tensor32 } from './tensor.js';
-import { ACTIVATION_LIMIT, latentBound, mixtureWeights, type IntegerIdfModel } from './integer-idf-model.js';
+import { ACTIVATION_LIMIT, latentBound, mixtureWeights, MU_Q_LIMIT, type IntegerIdfModel } from './integer-idf-model.js';
 
 /** Latents of one prior term with their integer prior parameters, n symbols and K components each. */
 export interface PriorTerm {
@@ -111,7 +111,7 @@ export class IntegerIdf {
         const i = pos * factored + c;
         for (let k = 0; k < components; k++) {
           const channel = (part: number) => pos * stride + (part * components + k) * factored + c;
-          muQ[i * components + k] = out.data[channel(PRIOR_PARTS.mu)]!;
+          muQ[i * components + k] = Math.min(MU_Q_LIMIT, Math.max(-MU_Q_LIMIT, out.data[channel(PRIOR_PARTS.mu)]!));
           scaleIndex[i * components + k] = Math.min(max, Math.max(min, out.data[channel(PRIOR_PARTS.logScale)]!));
           if (logits) logits[k] = out.data[channel(PRIOR_PARTS.logit)]!;
         }

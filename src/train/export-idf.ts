@@ -12,7 +12,7 @@ import type { NetSpec } from '../arch/net-spec.js';
 import { densenetChannels } from '../arch/net-params.js';
 import { MU_FRAC_BITS, SCALE_LOG2_MIN, SCALE_STEPS_PER_OCTAVE, SCALE_COUNT } from '../entropy/logistic-params.js';
 import { proveAccumulatorBound, type ConvSpec } from '../engine/index.js';
-import { ACTIVATION_LIMIT, latentBound, LOGIT_STEPS_PER_OCTAVE, TRANSLATION_LIMIT, type IntegerIdfModel } from '../engine/integer-idf-model.js';
+import { ACTIVATION_LIMIT, latentBound, LOGIT_STEPS_PER_OCTAVE, MU_Q_LIMIT, TRANSLATION_LIMIT, type IntegerIdfModel } from '../engine/integer-idf-model.js';
 import { idfLogLikelihoodTerms } from './idf-graph.js';
 import { LOG_SCALE_MAX, LOG_SCALE_MIN } from './discretized-logistic.js';
 import { quantizeConv, type FloatConv } from './quantize-conv.js';
@@ -156,7 +156,7 @@ export async function exportIdf(spec: IdfSpec, floatParams: Float32Array, calibr
   const scaleIndexRange = { min: Math.max(0, toIndex(LOG_SCALE_MIN)), max: Math.min(SCALE_COUNT - 1, toIndex(LOG_SCALE_MAX)) };
   const clampIndex = (index: number) => Math.min(scaleIndexRange.max, Math.max(scaleIndexRange.min, index));
   const top = {
-    muQ: Int32Array.from(floats('top.mu'), (v) => Math.round(v * TOP_MU_MULTIPLIER * 2 ** MU_FRAC_BITS)),
+    muQ: Int32Array.from(floats('top.mu'), (v) => Math.min(MU_Q_LIMIT, Math.max(-MU_Q_LIMIT, Math.round(v * TOP_MU_MULTIPLIER * 2 ** MU_FRAC_BITS)))),
     scaleIndex: Int32Array.from(floats('top.logScale'), (v) => clampIndex(toIndex(v * TOP_LOG_SCALE_MULTIPLIER))),
     logitQ: Int32Array.from(floats('top.logits'), (v) => Math.round((v * LOGIT_STEPS_PER_OCTAVE) / Math.LN2)),
   };

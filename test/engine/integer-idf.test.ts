@@ -4,6 +4,8 @@ import { createEngine } from '../../src/engine/index.js';
 import { IntegerIdf } from '../../src/engine/integer-idf.js';
 import { readIntegerIdf, writeIntegerIdf } from '../../src/engine/integer-idf-file.js';
 import { syntheticImages, tinyIntegerModel } from '../helpers/tiny-model.js';
+import { MU_Q_LIMIT } from '../../src/engine/integer-idf-model.js';
+import { MU_Q_MAX } from '../../src/entropy/index.js';
 
 const images = syntheticImages;
 const exportedTiny = tinyIntegerModel;
@@ -51,4 +53,8 @@ test('integer model file: write then read gives the same model, and damage is re
   const wrongMagic = bytes.slice();
   wrongMagic[0] = 0x58;
   assert.throws(() => readIntegerIdf(wrongMagic, 'x.idfm'), /no IDFM magic/);
+});
+
+test('the engine\'s mu limit is the entropy layer\'s MU_Q_MAX', () => {
+  assert.equal(MU_Q_LIMIT, MU_Q_MAX);
 });
