@@ -6,5 +6,6 @@ import { convertCommand } from './convert.js';
 import { trainCommand } from './train.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
+import { snfCommand } from './snf.js';
 
-export const COMMANDS: readonly CommandFactory[] = [trainCommand, evalCommand, exportCommand, convertCommand];
+export const COMMANDS: readonly CommandFactory[] = [trainCommand, evalCommand, exportCommand, convertCommand, snfCommand];

@@ -1,0 +1,69 @@
+/**
+ * The paper's Fig. 4 on this machine: wall-clock time of one full training step (forward, loss, gradient, Adamax
+ * update) of a single-layer flow, self-normalizing versus exact gradient, as the dimension D grows. Both run on one
+ * core (tfjs-wasm is single-threaded in Node; the float64 LU is plain TypeScript) with the same batch and data.
+ * Invariant: each measured step is a real training step of that model, the exact one including its O(D^3) inverse.
+ */
+import { Random } from '../../core/random.js';
+import { adamaxState, adamaxStep, clipGlobalNorm } from '../../train/adamax.js';
+import { SnfFlow } from './snf-flow.js';
+import { initialSnfParams } from './snf-params.js';
+import { checkSnfSpec, type GradientKind, type SnfSpec } from './snf-spec.js';
+
+/** The layer being timed: a D x D dense layer, or a 3x3 convolution over a D x 1 single-channel image (the paper's). */
+export type TimedLayer = 'dense' | 'conv';
+
+/** One measurement. */
+export interface TimingRow {
+  readonly layer: TimedLayer;
+  readonly dimension: number;
+  readonly gradient: GradientKind;
+  readonly batchSize: number;
+  /** Median over the measured steps. */
+  readonly secondsPerStep: number;
+  readonly stepSeconds: readonly number[];
+}
+
+/** The single-layer flow that is timed. */
+export function timingSpec(layer: TimedLayer, dimension: number, gradient: GradientKind): SnfSpec {
+  return checkSnfSpec(
+    {
+      kind: 'snf',
+      model: layer === 'dense' ? 'fc' : 'conv',
+      gradient,
+      image: { height: dimension, width: 1, channels: 1 },
+      logitAlpha: 1e-6,
+      reconstructionWeight: 1,
+      layers: [layer === 'dense' ? { kind: 'dense' } : { kind: 'conv', kernel: 3 }],
+    },
+    `the ${layer} timing model`,
+  );
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Times `warmup + steps` training steps and keeps the last `steps`.
+ * @param batchSize images per step (the paper: 128)
+ */
+export function timeTrainingStep(layer: TimedLayer, dimension: number, gradient: GradientKind, batchSize: number, steps: number, warmup: number, seed: number): TimingRow {
+  const flow = new SnfFlow(timingSpec(layer, dimension, gradient));
+  const params = initialSnfParams(flow.spec, seed);
+  const optimizer = adamaxState(params.length);
+  const grad = new Float32Array(params.length);
+  const random = new Random(seed);
+  const values = Float32Array.from({ length: batchSize * dimension }, () => 256 * random.nextFloat());
+  const stepSeconds: number[] = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const start = performance.now();
+    flow.lossAndGradient(params, values, batchSize, grad);
+    clipGlobalNorm(grad, 1e4);
+    adamaxStep(params, grad, optimizer, 1e-4);
+    if (i >= warmup) stepSeconds.push((performance.now() - start) / 1000);
+  }
+  return { layer, dimension, gradient, batchSize, secondsPerStep: median(stepSeconds), stepSeconds };
+}

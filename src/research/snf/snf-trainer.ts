@@ -1,0 +1,174 @@
+/**
+ * The SNF training loop on the shared infrastructure (Adamax, warm-up + decay schedule, global-norm clipping from
+ * src/train): one thread (the models are small and tfjs-wasm runs one core per thread), seeded epoch orders and
+ * dequantisation noise, periodic exact validation, checkpoints every few minutes, a JSON-lines log, resume.
+ * Invariant: a resumed run replays the same epoch orders and continues the same noise sequence as an unbroken one.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ModelError } from '../../core/errors.js';
+import { log } from '../../core/log.js';
+import { Random } from '../../core/random.js';
+import { imageBytes, sliceDataset, type ImageDataset } from '../../data/dataset.js';
+import { adamaxState, adamaxStep, clipGlobalNorm } from '../../train/adamax.js';
+import { learningRateAt } from '../../train/schedule.js';
+import { saveSnfCheckpoint, type SnfCheckpoint, type SnfDataRecord, type SnfSettings, type SnfTrainingState, type SnfValidation } from './snf-checkpoint.js';
+import { evaluateSnf } from './snf-evaluate.js';
+import { SnfFlow } from './snf-flow.js';
+import { initialSnfParams } from './snf-params.js';
+import { dequantize } from './preprocess.js';
+import type { SnfSpec } from './snf-spec.js';
+
+/** How to train. */
+export interface SnfTrainOptions {
+  readonly outDir: string;
+  readonly train: ImageDataset;
+  readonly validation: ImageDataset | null;
+  /** Used for a fresh run; a resumed run keeps its checkpoint's settings. */
+  readonly settings: SnfSettings;
+  readonly data: SnfDataRecord;
+  /** Stop after this many epochs in total (counting earlier runs; fractions allowed), or null. */
+  readonly epochs: number | null;
+  /** Stop after this many minutes of this run, or null. */
+  readonly minutes: number | null;
+  readonly checkpointMinutes: number;
+  /** Validate every this many training images. */
+  readonly validateEveryImages: number;
+  /** Validation images used each time (at most the validation set). */
+  readonly validationLimit: number;
+  /** Seconds between training-log lines (each computes the exact log|det| of the current weights). */
+  readonly logSeconds: number;
+  readonly onProgress?: (progress: SnfProgress) => void;
+  /** Stops after the current step (then validates and checkpoints as at a normal end), e.g. on Ctrl-C. */
+  readonly signal?: AbortSignal;
+}
+
+/** What the progress display shows. */
+export interface SnfProgress {
+  readonly epoch: number;
+  readonly imagesSeen: number;
+  /** Latest training NLL (nats per image, exact log|det| at log time), or null before the first log line. */
+  readonly nll: number | null;
+  readonly imagesPerSecond: number;
+}
+
+/** Result of a run. */
+export interface SnfTrainResult {
+  readonly imagesSeen: number;
+  readonly steps: number;
+  readonly trainSeconds: number;
+  /** Mean wall-clock seconds of one optimisation step in this run (loss, gradient, update; no logging or validation). */
+  readonly secondsPerStep: number;
+  readonly lastValidation: SnfValidation | null;
+}
+
+/** Where a run starts from. */
+export type SnfTrainStart = { readonly spec: SnfSpec } | { readonly checkpoint: SnfCheckpoint };
+
+/** Trains an SNF model (or its exact-gradient twin), writing checkpoints and log.jsonl into options.outDir. */
+export async function trainSnf(start: SnfTrainStart, options: SnfTrainOptions): Promise<SnfTrainResult> {
+  const fresh = 'spec' in start;
+  const spec = fresh ? start.spec : start.checkpoint.spec;
+  const flow = new SnfFlow(spec);
+  const { train, validation } = options;
+  const settings = fresh ? options.settings : start.checkpoint.state.settings;
+  const size = imageBytes(train);
+  const epochImages = train.count;
+  const params = fresh ? initialSnfParams(spec, settings.seed) : start.checkpoint.params;
+  const optimizer = fresh ? adamaxState(params.length) : start.checkpoint.optimizer;
+  const state: SnfTrainingState = fresh
+    ? { imagesSeen: 0, steps: 0, trainSeconds: 0, randomState: new Random(settings.seed + 1).state(), settings, data: options.data, lastValidation: null }
+    : start.checkpoint.state;
+  const random = Random.fromState(state.randomState);
+  const orderOf = (epoch: number) => new Random(settings.seed * 1000003 + epoch).shuffle([...Array(epochImages).keys()]);
+  if (fresh) {
+    // Glow's actnorm starts from the statistics of the first training batch.
+    const first = orderOf(0).slice(0, Math.min(epochImages, Math.max(settings.batchSize, 100)));
+    flow.initializeActnorm(params, dequantize(train.images, first, size, new Random(settings.seed + 2)), first.length);
+  }
+  mkdirSync(options.outDir, { recursive: true });
+  const logFile = path.join(options.outDir, 'log.jsonl');
+  const record = (entry: Record<string, unknown>) => appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
+  const grad = new Float32Array(params.length);
+  const runStart = performance.now();
+  const startSeconds = state.trainSeconds;
+  const startSteps = state.steps;
+  let lastCheckpoint = performance.now();
+  let lastLog = performance.now();
+  let nextValidation = Math.floor(state.imagesSeen / options.validateEveryImages + 1) * options.validateEveryImages;
+  let window = { nll: 0, reconstruction: 0, images: 0, start: performance.now() };
+  let latestNll: number | null = null;
+  let stepSeconds = 0;
+  const validationSet = validation && validation.count > 0 ? sliceDataset(validation, 0, Math.min(options.validationLimit, validation.count)) : null;
+
+  const checkpoint = () => {
+    state.randomState = random.state();
+    saveSnfCheckpoint(options.outDir, { spec, params, optimizer, state });
+    lastCheckpoint = performance.now();
+  };
+  const validate = () => {
+    if (!validationSet) return;
+    // The same noise every time, so successive validations differ only by the weights.
+    const result = evaluateSnf(flow, params, validationSet, { batchSize: 100, seed: settings.seed + 3 });
+    state.lastValidation = { imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, nll: result.nll, bpd: result.bpd, images: result.images };
+    record({ type: 'validation', ...state.lastValidation, trainSeconds: state.trainSeconds });
+    log.info({ epoch: Number((state.imagesSeen / epochImages).toFixed(3)), validationNll: Number(result.nll.toFixed(2)), bpd: Number(result.bpd.toFixed(4)) }, 'validation');
+  };
+  const shouldStop = () => {
+    if (options.signal?.aborted) return true;
+    if (options.epochs !== null && state.imagesSeen >= options.epochs * epochImages) return true;
+    return options.minutes !== null && performance.now() - runStart >= options.minutes * 60_000;
+  };
+
+  let order: number[] = [];
+  let orderEpoch = -1;
+  while (!shouldStop()) {
+    const epoch = Math.floor(state.imagesSeen / epochImages);
+    if (epoch !== orderEpoch) {
+      order = orderOf(epoch);
+      orderEpoch = epoch;
+    }
+    const position = state.imagesSeen - epoch * epochImages;
+    const indices = order.slice(position, Math.min(position + settings.batchSize, epochImages));
+    const stepStart = performance.now();
+    const step = flow.lossAndGradient(params, dequantize(train.images, indices, size, random), indices.length, grad);
+    if (!Number.isFinite(step.loss)) {
+      throw new ModelError(`training diverged at step ${state.steps + 1} (loss ${step.loss}); resume from the last checkpoint in ${options.outDir} with a lower --lr`);
+    }
+    clipGlobalNorm(grad, settings.clipNorm);
+    const learningRate = learningRateAt({ learningRate: settings.learningRate, warmupImages: settings.warmupImages, decayPerEpoch: settings.decayPerEpoch }, state.imagesSeen, epochImages);
+    adamaxStep(params, grad, optimizer, learningRate);
+    stepSeconds += (performance.now() - stepStart) / 1000;
+    state.imagesSeen += indices.length;
+    state.steps += 1;
+    state.trainSeconds = startSeconds + (performance.now() - runStart) / 1000;
+    window.nll += step.partialNll * indices.length;
+    window.reconstruction += step.reconstruction * indices.length;
+    window.images += indices.length;
+
+    const now = performance.now();
+    const imagesPerSecond = window.images / Math.max(1e-3, (now - window.start) / 1000);
+    if (now - lastLog >= options.logSeconds * 1000) {
+      // Training never computes a self-normalizing layer's log|det|; the log line adds the exact one of the current weights.
+      const missing = spec.gradient === 'self-normalizing' ? -flow.exactLinearLogdet(params) : 0;
+      latestNll = window.nll / window.images + missing;
+      const entry = { type: 'train', imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, nll: latestNll, bpd: latestNll / (flow.dimension * Math.LN2), reconstruction: window.reconstruction / window.images, learningRate, imagesPerSecond, trainSeconds: state.trainSeconds };
+      record(entry);
+      log.info({ epoch: Number(entry.epoch.toFixed(3)), nll: Number(latestNll.toFixed(2)), reconstruction: Number(entry.reconstruction.toExponential(2)), imagesPerSecond: Number(imagesPerSecond.toFixed(1)) }, 'training');
+      window = { nll: 0, reconstruction: 0, images: 0, start: performance.now() };
+      lastLog = performance.now();
+    }
+    options.onProgress?.({ epoch: state.imagesSeen / epochImages, imagesSeen: state.imagesSeen, nll: latestNll, imagesPerSecond });
+    if (state.imagesSeen >= nextValidation) {
+      validate();
+      nextValidation += options.validateEveryImages;
+    }
+    if (now - lastCheckpoint >= options.checkpointMinutes * 60_000) checkpoint();
+    // Let signal handlers (Ctrl-C) run between steps.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (state.lastValidation?.imagesSeen !== state.imagesSeen) validate();
+  checkpoint();
+  const steps = state.steps - startSteps;
+  return { imagesSeen: state.imagesSeen, steps: state.steps, trainSeconds: state.trainSeconds, secondsPerStep: steps > 0 ? stepSeconds / steps : 0, lastValidation: state.lastValidation };
+}
