@@ -1,50 +1,48 @@
 /**
- * The .idf container, format version 1: constants, field offsets, limits and the header types shared by the
- * writer and the reader. FORMAT.md in this folder is the byte-level specification; this file must agree with it.
+ * The .idf container, format version 1: constants, field caps, limits and the header types shared by the writer
+ * and the reader. FORMAT.md in this folder is the byte-level specification; this file must agree with it.
  * Invariant: every field the writer accepts, the reader accepts, and nothing else.
  */
+import { InternalError } from '../core/errors.js';
+import { varintLength } from './varint.js';
 
-/** File signature: 0x89 "IDF" CR LF 0x1A LF (catches text-mode and 7-bit transfers, like PNG's). */
-export const IDF_MAGIC: readonly number[] = [0x89, 0x49, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** File signature: 0x89 "IDF" (the high bit catches 7-bit transfers; the header CRC catches text-mode ones). */
+export const IDF_MAGIC: readonly number[] = [0x89, 0x49, 0x44, 0x46];
 /** The format version this code writes and reads. */
 export const IDF_FORMAT_VERSION = 1;
 
-/** Byte offsets of the fixed header fields. */
+/** Byte offsets of the fields before the first varint (later offsets depend on the varints' lengths). */
 export const FIELD = {
   magic: 0,
-  version: 8,
-  flags: 9,
-  channels: 10,
-  bitDepth: 11,
-  width: 12,
-  height: 16,
-  paddedWidth: 20,
-  paddedHeight: 24,
-  tileWidth: 28,
-  tileHeight: 32,
-  modelId: 36,
-  modelSha256: 40,
-  pixelChecksum: 72,
-  tileCount: 76,
-  tileTable: 80,
+  version: 4,
+  layout: 5,
+  firstVarint: 6,
 } as const;
 
-/** Bytes per tile-table entry: offset u64, length u32, CRC-32 u32, flags u8, 3 reserved bytes. */
-export const TILE_ENTRY_BYTES = 20;
-/** Bytes of the header CRC-32 that follows the tile table. */
-export const HEADER_CRC_BYTES = 4;
-/** Tile flag bit 0: the tile is coded with the fallback model, not the learned one. Other bits are reserved. */
-export const TILE_FLAG_FALLBACK = 1;
+/** Layout byte, bits 0-1: channels - 1. */
+export const LAYOUT_CHANNELS_MASK = 0b011;
+/** Layout byte, bit 2: set for 16-bit samples, clear for 8-bit. */
+export const LAYOUT_16_BIT = 0b100;
+/** Layout byte, bits 3-7: reserved, zero in version 1. */
+export const LAYOUT_RESERVED_MASK = 0xf8;
+
+/** Byte cap of the varints bounded by MAX_DIMENSION (width, height, paddings, tile size): 2^24 needs 4 bytes. */
+export const DIMENSION_VARINT_BYTES = 4;
+/** Byte cap of the uint32 varints (model id, tile entries). */
+export const UINT32_VARINT_BYTES = 5;
+/** Bytes of the model sha256 prefix the header stores. */
+export const MODEL_SHA256_PREFIX_BYTES = 4;
+/** Bytes of a CRC-32 (pixel checksum, tile CRCs, header CRC). */
+export const CRC_BYTES = 4;
+/** Fewest bytes a tile-table entry takes: a one-byte varint and the payload CRC-32. */
+export const MIN_TILE_ENTRY_BYTES = 1 + CRC_BYTES;
+/** Largest tile payload: the entry varint (length << 1 | fallback flag) must fit in a uint32. */
+export const MAX_TILE_PAYLOAD_BYTES = 2 ** 31 - 1;
 
 /** Largest width, height, padded width or padded height (2^24). */
 export const MAX_DIMENSION = 2 ** 24;
 /** Default bound on padded width x padded height that a reader accepts before allocating anything (2^28). */
 export const DEFAULT_MAX_PIXELS = 2 ** 28;
-
-/** Bytes of the whole header (fixed fields, tile table, header CRC) for `tileCount` tiles. */
-export function headerBytes(tileCount: number): number {
-  return FIELD.tileTable + TILE_ENTRY_BYTES * tileCount + HEADER_CRC_BYTES;
-}
 
 /** What the codec puts in a header (the tile table is derived from the tiles written). */
 export interface IdfImageInfo {
@@ -56,9 +54,9 @@ export interface IdfImageInfo {
   width: number;
   /** Image height in pixels, 1..MAX_DIMENSION. */
   height: number;
-  /** Width the codec padded to, width..MAX_DIMENSION. */
+  /** Width the codec padded to, width..MAX_DIMENSION (stored as the right padding, paddedWidth - width). */
   paddedWidth: number;
-  /** Height the codec padded to, height..MAX_DIMENSION. */
+  /** Height the codec padded to, height..MAX_DIMENSION (stored as the bottom padding). */
   paddedHeight: number;
   /** Tile width, 1..paddedWidth; tiles cover the padded image row-major, the last column may be narrower. */
   tileWidth: number;
@@ -66,17 +64,20 @@ export interface IdfImageInfo {
   tileHeight: number;
   /** The model's fixed numeric id (uint32) from the model registry. */
   modelId: number;
-  /** sha256 of the model file, 32 bytes. */
+  /** sha256 of the model file, 32 bytes; the file keeps its first MODEL_SHA256_PREFIX_BYTES bytes. */
   modelSha256: Uint8Array;
   /** CRC-32 of the decoded pixels in canonical layout (see pixelChecksum). */
   pixelChecksum: number;
 }
 
+/** The fields of IdfImageInfo a file stores in full (all but the model sha256, of which it keeps a prefix). */
+export type IdfGeometry = Omit<IdfImageInfo, 'modelSha256'>;
+
 /** One tile-table entry as read. */
 export interface IdfTileEntry {
-  /** Absolute byte offset of the tile's payload in the file. */
+  /** Absolute byte offset of the tile's payload in the file (the header size plus the earlier payloads). */
   offset: number;
-  /** Payload length in bytes (may be 0 only if the codec writes empty payloads). */
+  /** Payload length in bytes, 0..MAX_TILE_PAYLOAD_BYTES. */
   length: number;
   /** CRC-32 of the payload. */
   crc32: number;
@@ -85,20 +86,24 @@ export interface IdfTileEntry {
 }
 
 /** A validated header. */
-export interface IdfHeader extends IdfImageInfo {
+export interface IdfHeader extends IdfGeometry {
   /** Format version (always IDF_FORMAT_VERSION for now). */
   version: number;
+  /** The first MODEL_SHA256_PREFIX_BYTES bytes of the model file's sha256; compare with modelMatches. */
+  modelSha256Prefix: Uint8Array;
   /** Tile table, row-major over the tile grid. */
   tiles: IdfTileEntry[];
   /** Tiles per row of the grid: ceil(paddedWidth / tileWidth). */
   tilesAcross: number;
   /** Rows of tiles: ceil(paddedHeight / tileHeight). */
   tilesDown: number;
+  /** Bytes before the first payload (fixed fields, tile table and header CRC): the container's cost. */
+  headerBytes: number;
 }
 
 /** One tile as the writer takes it. */
 export interface IdfTileInput {
-  /** The coded bytes (an rANS stream, or whatever the tile's model writes). */
+  /** The coded bytes (an rANS stream, or whatever the tile's model writes), at most MAX_TILE_PAYLOAD_BYTES. */
   payload: Uint8Array;
   /** Whether the tile is coded with the fallback model. */
   fallback: boolean;
@@ -106,9 +111,10 @@ export interface IdfTileInput {
 
 /**
  * The first problem with an image description, or null when it is valid: the field's name and what is wrong.
- * Shared by the writer (a problem is a bug) and the reader (a problem is corruption, reported at the field's offset).
+ * Shared by the writer (a problem is a bug) and the reader (a problem is corruption, reported at the field's offset;
+ * paddedWidth and paddedHeight at the offsets of the right and bottom paddings).
  */
-export function imageInfoProblem(info: IdfImageInfo): { field: keyof typeof FIELD; message: string } | null {
+export function imageInfoProblem(info: IdfGeometry): { field: keyof IdfGeometry; message: string } | null {
   const isCount = (value: number, min: number, max: number): boolean =>
     Number.isInteger(value) && value >= min && value <= max;
   if (!isCount(info.channels, 1, 4)) return { field: 'channels', message: `channels ${info.channels} not in 1..4` };
@@ -132,9 +138,6 @@ export function imageInfoProblem(info: IdfImageInfo): { field: keyof typeof FIEL
     return { field: 'tileHeight', message: `tile height ${info.tileHeight} not in 1..${info.paddedHeight}` };
   }
   if (!isCount(info.modelId, 0, 0xffffffff)) return { field: 'modelId', message: `model id ${info.modelId} is not a uint32` };
-  if (!(info.modelSha256 instanceof Uint8Array) || info.modelSha256.length !== 32) {
-    return { field: 'modelSha256', message: 'model sha256 is not 32 bytes' };
-  }
   if (!isCount(info.pixelChecksum, 0, 0xffffffff)) {
     return { field: 'pixelChecksum', message: `pixel checksum ${info.pixelChecksum} is not a uint32` };
   }
@@ -142,9 +145,53 @@ export function imageInfoProblem(info: IdfImageInfo): { field: keyof typeof FIEL
 }
 
 /** Tiles across and down for an image description (valid per imageInfoProblem). */
-export function tileGrid(info: IdfImageInfo): { tilesAcross: number; tilesDown: number } {
+export function tileGrid(info: IdfGeometry): { tilesAcross: number; tilesDown: number } {
   return {
     tilesAcross: Math.ceil(info.paddedWidth / info.tileWidth),
     tilesDown: Math.ceil(info.paddedHeight / info.tileHeight),
   };
+}
+
+/**
+ * Bytes before the first payload of the file writeIdf makes: 18 fixed bytes (magic, version, layout byte, sha256
+ * prefix, pixel CRC, header CRC), the seven header varints, and per tile its entry varint and CRC-32. 31 for a
+ * one-tile 32 x 32 image with a model id below 128 and a payload of 64..8191 bytes.
+ * @param info a valid image description (see imageInfoProblem)
+ * @param payloadLengths each tile's payload length, 0..MAX_TILE_PAYLOAD_BYTES, row-major
+ * @throws InternalError when a payload length is out of range
+ */
+export function idfHeaderBytes(info: IdfGeometry, payloadLengths: readonly number[]): number {
+  let bytes = IDF_MAGIC.length + 2 + MODEL_SHA256_PREFIX_BYTES + 2 * CRC_BYTES;
+  for (const value of [
+    info.width, info.height, info.paddedWidth - info.width, info.paddedHeight - info.height, info.tileWidth,
+    info.tileHeight, info.modelId,
+  ]) bytes += varintLength(value);
+  for (const length of payloadLengths) bytes += varintLength(tileEntryValue(length, false)) + CRC_BYTES;
+  return bytes;
+}
+
+/**
+ * The varint a tile-table entry stores: length << 1 | fallback flag.
+ * @throws InternalError when length is not an integer in 0..MAX_TILE_PAYLOAD_BYTES
+ */
+export function tileEntryValue(length: number, fallback: boolean): number {
+  if (!Number.isInteger(length) || length < 0 || length > MAX_TILE_PAYLOAD_BYTES) {
+    throw new InternalError(`.idf: tile payload of ${length} bytes is not in 0..${MAX_TILE_PAYLOAD_BYTES}`);
+  }
+  return 2 * length + (fallback ? 1 : 0);
+}
+
+/**
+ * Whether a file's model identity matches a model file's sha256: compares the stored prefix. The caller picks the
+ * model by `header.modelId` first; a different model under the same id passes with probability 2^-32 (FORMAT.md).
+ * @param header a header from readIdfHeader
+ * @param sha256 the candidate model file's sha256, 32 bytes
+ * @throws InternalError when sha256 is not 32 bytes (a caller's bug)
+ */
+export function modelMatches(header: Pick<IdfHeader, 'modelSha256Prefix'>, sha256: Uint8Array): boolean {
+  if (sha256.length !== 32) throw new InternalError(`modelMatches: sha256 of ${sha256.length} bytes, expected 32`);
+  const prefix = header.modelSha256Prefix;
+  if (prefix.length !== MODEL_SHA256_PREFIX_BYTES) return false;
+  for (let i = 0; i < MODEL_SHA256_PREFIX_BYTES; i++) if (prefix[i] !== sha256[i]) return false;
+  return true;
 }

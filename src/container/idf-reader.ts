@@ -1,15 +1,18 @@
 /**
- * Reads .idf version 1 files from untrusted bytes. readIdfHeader checks every field against its bounds (and the
- * header CRC-32) before anything is allocated, so a hostile file costs at most its own size in memory; errors
- * name the byte offset of the bad field. readTilePayload checks one tile's CRC-32, so damage stays local to a tile.
+ * Reads .idf version 1 files from untrusted bytes. readIdfHeader checks every field against its bounds, the tile
+ * table against the file length and the header CRC-32 before it allocates anything proportional to a field, so a
+ * hostile file costs at most its own size in memory; errors name the byte offset of the bad field.
+ * readTilePayload checks one tile's CRC-32, so damage stays local to a tile.
  */
 import { ByteReader } from '../core/byte-reader.js';
 import { crc32 } from '../core/crc32.js';
 import { CorruptStreamError, LimitError } from '../core/errors.js';
 import {
-  DEFAULT_MAX_PIXELS, FIELD, HEADER_CRC_BYTES, IDF_FORMAT_VERSION, IDF_MAGIC, TILE_ENTRY_BYTES, TILE_FLAG_FALLBACK,
-  headerBytes, imageInfoProblem, tileGrid, type IdfHeader, type IdfImageInfo, type IdfTileEntry,
+  CRC_BYTES, DEFAULT_MAX_PIXELS, DIMENSION_VARINT_BYTES, FIELD, IDF_FORMAT_VERSION, IDF_MAGIC, LAYOUT_16_BIT,
+  LAYOUT_CHANNELS_MASK, LAYOUT_RESERVED_MASK, MIN_TILE_ENTRY_BYTES, MODEL_SHA256_PREFIX_BYTES, UINT32_VARINT_BYTES,
+  imageInfoProblem, tileGrid, type IdfGeometry, type IdfHeader, type IdfTileEntry,
 } from './idf-format.js';
+import { readVarint } from './varint.js';
 
 /** Options of readIdfHeader. */
 export interface ReadIdfOptions {
@@ -23,8 +26,10 @@ export interface ReadIdfOptions {
  * Parses and validates a .idf header and tile table (not the payloads' CRCs: see readTilePayload).
  * @param bytes the whole file
  * @throws CorruptStreamError naming the byte offset of the first bad field (bad magic, unknown version, reserved
- *   bits set, out-of-range geometry, tile table inconsistent with the grid or the file length, header CRC mismatch)
- * @throws LimitError when the padded image has more than maxPixels pixels
+ *   bits set, malformed or overlong varint, out-of-range geometry, a tile table longer than the file, header CRC
+ *   mismatch, a payload past the end of the file, bytes after the last payload)
+ * @throws LimitError when the padded image has more than maxPixels pixels (checked after the header CRC, so only
+ *   for a header that is intact)
  */
 export function readIdfHeader(bytes: Uint8Array, options: ReadIdfOptions = {}): IdfHeader {
   const source = options.source ?? 'input';
@@ -40,74 +45,84 @@ export function readIdfHeader(bytes: Uint8Array, options: ReadIdfOptions = {}): 
         `${version > IDF_FORMAT_VERSION ? 'upgrade idfz' : 'the file is damaged'})`,
     );
   }
-  // Locate and check the header CRC first, so that a damaged header is reported as such.
-  reader.pos = FIELD.tileCount;
-  const tileCount = reader.u32('tile count');
-  const tableEnd = FIELD.tileTable + TILE_ENTRY_BYTES * tileCount;
-  if (tableEnd + HEADER_CRC_BYTES > bytes.length) {
-    throw reader.error(FIELD.tileCount, `tile count ${tileCount} needs a ${headerBytes(tileCount)}-byte header ` +
-      `but the file has ${bytes.length} bytes (truncated or damaged)`);
+  const layout = reader.u8('layout byte');
+  if ((layout & LAYOUT_RESERVED_MASK) !== 0) {
+    throw reader.error(FIELD.layout, `reserved bits of the layout byte 0x${layout.toString(16)} are set`);
   }
-  reader.pos = tableEnd;
+  const offsets = { channels: FIELD.layout, bitDepth: FIELD.layout } as Record<keyof IdfGeometry, number>;
+  const varint = (field: keyof IdfGeometry, what: string, maxBytes: number): number => {
+    offsets[field] = reader.pos;
+    return readVarint(reader, what, maxBytes);
+  };
+  const width = varint('width', 'width', DIMENSION_VARINT_BYTES);
+  const height = varint('height', 'height', DIMENSION_VARINT_BYTES);
+  const paddedWidth = width + varint('paddedWidth', 'right padding', DIMENSION_VARINT_BYTES);
+  const paddedHeight = height + varint('paddedHeight', 'bottom padding', DIMENSION_VARINT_BYTES);
+  const tileWidth = varint('tileWidth', 'tile width', DIMENSION_VARINT_BYTES);
+  const tileHeight = varint('tileHeight', 'tile height', DIMENSION_VARINT_BYTES);
+  const modelId = varint('modelId', 'model id', UINT32_VARINT_BYTES);
+  const modelSha256Prefix = reader.bytesView(MODEL_SHA256_PREFIX_BYTES, 'model sha256 prefix').slice();
+  offsets.pixelChecksum = reader.pos;
+  const info: IdfGeometry = {
+    channels: (layout & LAYOUT_CHANNELS_MASK) + 1,
+    bitDepth: (layout & LAYOUT_16_BIT) !== 0 ? 16 : 8,
+    width, height, paddedWidth, paddedHeight, tileWidth, tileHeight, modelId,
+    pixelChecksum: reader.u32('pixel checksum'),
+  };
+  const problem = imageInfoProblem(info);
+  if (problem) throw reader.error(offsets[problem.field], problem.message);
+
+  // The grid fixes the number of table entries; each takes at least MIN_TILE_ENTRY_BYTES, so the file length
+  // bounds the tile count before the table is walked.
+  const { tilesAcross, tilesDown } = tileGrid(info);
+  const tileCount = tilesAcross * tilesDown;
+  const tableStart = reader.pos;
+  if (tileCount * MIN_TILE_ENTRY_BYTES + CRC_BYTES > reader.remaining) {
+    throw reader.error(tableStart, `the ${tilesAcross} x ${tilesDown} tile grid needs a tile table of at least ` +
+      `${tileCount * MIN_TILE_ENTRY_BYTES} bytes and a header CRC, but ${reader.remaining} bytes remain ` +
+      '(truncated or damaged)');
+  }
+  // First pass, allocating nothing: find the end of the table and check the header CRC.
+  for (let t = 0; t < tileCount; t++) readTileEntry(reader, t);
+  const tableEnd = reader.pos;
   const storedCrc = reader.u32('header CRC');
   const actualCrc = crc32(bytes.subarray(0, tableEnd));
   if (storedCrc !== actualCrc) {
     throw reader.error(tableEnd, `header CRC mismatch (stored ${hex(storedCrc)}, computed ${hex(actualCrc)})`);
   }
-  reader.pos = FIELD.flags;
-  if (reader.u8('header flags') !== 0) throw reader.error(FIELD.flags, 'reserved header flags are set');
-  const info: IdfImageInfo = {
-    channels: reader.u8('channels'),
-    bitDepth: reader.u8('bit depth') as 8 | 16,
-    width: reader.u32('width'),
-    height: reader.u32('height'),
-    paddedWidth: reader.u32('padded width'),
-    paddedHeight: reader.u32('padded height'),
-    tileWidth: reader.u32('tile width'),
-    tileHeight: reader.u32('tile height'),
-    modelId: reader.u32('model id'),
-    modelSha256: reader.bytesView(32, 'model sha256').slice(),
-    pixelChecksum: reader.u32('pixel checksum'),
-  };
-  const problem = imageInfoProblem(info);
-  if (problem) throw reader.error(FIELD[problem.field], problem.message);
-  const pixels = info.paddedWidth * info.paddedHeight;
+  const pixels = paddedWidth * paddedHeight;
   if (pixels > maxPixels) {
     throw new LimitError(
-      `${source}: image of ${info.paddedWidth} x ${info.paddedHeight} padded pixels exceeds the limit of ` +
+      `${source}: image of ${paddedWidth} x ${paddedHeight} padded pixels exceeds the limit of ` +
         `${maxPixels} pixels; raise the pixel limit to decode it`,
     );
   }
-  const { tilesAcross, tilesDown } = tileGrid(info);
-  if (tileCount !== tilesAcross * tilesDown) {
-    throw reader.error(FIELD.tileCount, `tile count ${tileCount} does not match the ${tilesAcross} x ${tilesDown} grid`);
-  }
-  reader.pos = FIELD.tileTable;
+  // Second pass: the entries, with payload offsets as the running sum of lengths after the header.
+  const headerBytes = reader.pos;
+  reader.pos = tableStart;
   const tiles: IdfTileEntry[] = [];
-  let expectedOffset = headerBytes(tileCount);
+  let offset = headerBytes;
   for (let t = 0; t < tileCount; t++) {
-    const at = reader.pos;
-    const offset = reader.u64(`tile ${t} offset`);
-    const length = reader.u32(`tile ${t} length`);
-    const tileCrc = reader.u32(`tile ${t} CRC`);
-    const flags = reader.u8(`tile ${t} flags`);
-    const reserved = reader.u8('reserved') | reader.u8('reserved') | reader.u8('reserved');
-    if (offset !== expectedOffset) {
-      throw reader.error(at, `tile ${t} offset ${offset} is not ${expectedOffset} (payloads must follow each other)`);
+    const entry = readTileEntry(reader, t);
+    if (entry.length > bytes.length - offset) {
+      throw reader.error(entry.at, `tile ${t} length ${entry.length} runs past the end of the file (truncated or damaged)`);
     }
-    if (length > bytes.length - offset) {
-      throw reader.error(at + 8, `tile ${t} length ${length} runs past the end of the file (truncated or damaged)`);
-    }
-    if ((flags & ~TILE_FLAG_FALLBACK) !== 0 || reserved !== 0) {
-      throw reader.error(at + 16, `tile ${t} has reserved flag bits set`);
-    }
-    tiles.push({ offset, length, crc32: tileCrc, fallback: (flags & TILE_FLAG_FALLBACK) !== 0 });
-    expectedOffset = offset + length;
+    tiles.push({ offset, length: entry.length, crc32: entry.crc32, fallback: entry.fallback });
+    offset += entry.length;
   }
-  if (expectedOffset !== bytes.length) {
-    throw reader.error(expectedOffset, `${bytes.length - expectedOffset} bytes after the last tile`);
+  if (offset !== bytes.length) {
+    const extra = bytes.length - offset;
+    throw reader.error(offset, `${extra} byte${extra === 1 ? '' : 's'} after the last tile`);
   }
-  return { ...info, version, tiles, tilesAcross, tilesDown };
+  return { ...info, version, modelSha256Prefix, tiles, tilesAcross, tilesDown, headerBytes };
+}
+
+/** Reads tile-table entry `t` at the reader's position: varint (length << 1 | fallback), then the payload CRC. */
+function readTileEntry(reader: ByteReader, t: number): { at: number; length: number; fallback: boolean; crc32: number } {
+  const at = reader.pos;
+  const value = readVarint(reader, `tile ${t} entry`, UINT32_VARINT_BYTES);
+  if (value > 0xffffffff) throw reader.error(at, `tile ${t} entry ${value} is not a uint32`);
+  return { at, length: Math.floor(value / 2), fallback: value % 2 === 1, crc32: reader.u32(`tile ${t} CRC`) };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * A fixed small .idf description and tiles for the container tests: a 5 x 3 RGB image padded to 8 x 4, cut into
- * 4 x 4 tiles (2 tiles, the second a fallback tile), and the bytes format version 1 writes for it.
+ * 4 x 4 tiles (2 tiles, the second a fallback tile), and the bytes format version 1 writes for it, field by field
+ * so that tests can rebuild the file with one field changed. The CRC-32s were computed with Python's zlib.crc32.
  */
 import type { IdfImageInfo, IdfTileInput } from '../../src/container/index.js';
 
@@ -13,7 +14,7 @@ export const INFO: IdfImageInfo = {
   paddedHeight: 4,
   tileWidth: 4,
   tileHeight: 4,
-  modelId: 7,
+  modelId: 300,
   modelSha256: Uint8Array.from({ length: 32 }, (_, i) => i),
   pixelChecksum: 0xdeadbeef,
 };
@@ -23,14 +24,31 @@ export const TILES: IdfTileInput[] = [
   { payload: Uint8Array.from([9, 8, 7, 6]), fallback: true },
 ];
 
-/**
- * The fixture written by format version 1, field by field (offsets 124 and 130; CRC-32s little-endian). Never
- * regenerate within version 1.
- */
-export const GOLDEN_IDF_HEX =
-  '89494446' + '0d0a1a0a' + '01' + '00' + '03' + '08' + '05000000' + '03000000' + '08000000' + '04000000' +
-  '04000000' + '04000000' + '07000000' +
-  '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f' + 'efbeadde' + '02000000' +
-  '7c00000000000000' + '06000000' + '2477f681' + '00' + '000000' +
-  '8200000000000000' + '04000000' + 'dcf27df4' + '01' + '000000' +
-  '719767b7' + '010203040506' + '09080706';
+/** The header fields before the header CRC, in file order, as hex (FORMAT.md's table, one row each). */
+export const GOLDEN_FIELDS = {
+  magic: '89494446',
+  version: '01',
+  layout: '02', // channels - 1 = 2, 8-bit, reserved bits 0
+  width: '05',
+  height: '03',
+  rightPadding: '03',
+  bottomPadding: '01',
+  tileWidth: '04',
+  tileHeight: '04',
+  modelId: 'ac02', // 300 = 0x2c | 0x80, then 2
+  modelSha256Prefix: '00010203',
+  pixelChecksum: 'efbeadde',
+  tile0Entry: '0c', // length 6 << 1 | learned
+  tile0Crc: '2477f681',
+  tile1Entry: '09', // length 4 << 1 | fallback
+  tile1Crc: 'dcf27df4',
+};
+
+/** Header CRC-32 of the concatenated GOLDEN_FIELDS (32 bytes), little-endian. */
+export const GOLDEN_HEADER_CRC = '99d08f0e';
+
+/** The two payloads, back to back. */
+export const GOLDEN_PAYLOADS = '010203040506' + '09080706';
+
+/** The whole fixture file as format version 1 writes it (46 bytes). Never regenerate within version 1. */
+export const GOLDEN_IDF_HEX = Object.values(GOLDEN_FIELDS).join('') + GOLDEN_HEADER_CRC + GOLDEN_PAYLOADS;

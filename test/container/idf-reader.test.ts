@@ -1,19 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crc32 } from '../../src/core/crc32.js';
-import { CorruptStreamError, LimitError } from '../../src/core/errors.js';
-import { readIdfHeader, readTilePayload, writeIdf } from '../../src/container/index.js';
-import { GOLDEN_IDF_HEX, INFO, TILES } from './idf-format-fixture.js';
+import { CorruptStreamError, InternalError, LimitError } from '../../src/core/errors.js';
+import { modelMatches, readIdfHeader, readTilePayload, writeIdf } from '../../src/container/index.js';
+import { GOLDEN_FIELDS, GOLDEN_IDF_HEX, GOLDEN_PAYLOADS, INFO, TILES } from './idf-format-fixture.js';
+
+type Field = keyof typeof GOLDEN_FIELDS;
 
 function golden(): Uint8Array {
   return new Uint8Array(Buffer.from(GOLDEN_IDF_HEX, 'hex'));
 }
 
-/** Re-seals a header edited in place: recomputes the header CRC so that only the edited field is wrong. */
-function reseal(bytes: Uint8Array, tileCount: number): Uint8Array {
-  const end = 80 + 20 * tileCount;
-  new DataView(bytes.buffer, bytes.byteOffset).setUint32(end, crc32(bytes.subarray(0, end)), true);
-  return bytes;
+/** The fixture with some header fields replaced (hex), resealed with a correct header CRC, payloads unchanged. */
+function sealed(changes: Partial<Record<Field, string>>): Uint8Array {
+  const header = Buffer.from(Object.values({ ...GOLDEN_FIELDS, ...changes }).join(''), 'hex');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32LE(crc32(header));
+  return new Uint8Array(Buffer.concat([header, crc, Buffer.from(GOLDEN_PAYLOADS, 'hex')]));
+}
+
+/** Byte offset of `field` in the file sealed(changes) builds. */
+function offsetOf(field: Field, changes: Partial<Record<Field, string>> = {}): number {
+  const fields = { ...GOLDEN_FIELDS, ...changes };
+  const names = Object.keys(fields) as Field[];
+  return names.slice(0, names.indexOf(field)).reduce((sum, name) => sum + fields[name].length / 2, 0);
 }
 
 function expectCorrupt(bytes: Uint8Array, message: RegExp): void {
@@ -24,65 +34,134 @@ function expectCorrupt(bytes: Uint8Array, message: RegExp): void {
   });
 }
 
+/** Changes one field, reseals, and expects corruption reported at that field's offset. */
+function expectFieldCorrupt(field: Field, hex: string, message: RegExp, at = offsetOf(field, { [field]: hex })): void {
+  const bytes = sealed({ [field]: hex });
+  assert.throws(() => readIdfHeader(bytes, { source: 'a.idf' }), (error: unknown) => {
+    assert.ok(error instanceof CorruptStreamError, `${field} ${hex}: ${String(error)}`);
+    assert.match(error.message, message, `${field} ${hex}`);
+    assert.ok(error.message.endsWith(` at byte ${at}`), `${field} ${hex}: ${error.message} (expected byte ${at})`);
+    return true;
+  });
+}
+
 test('the golden file reads back to the description and tiles it was written from', () => {
   const bytes = golden();
   const header = readIdfHeader(bytes);
-  const { tiles, version, tilesAcross, tilesDown, ...info } = header;
-  assert.deepEqual(info, INFO);
+  const { tiles, version, tilesAcross, tilesDown, modelSha256Prefix, headerBytes, ...geometry } = header;
+  const { modelSha256, ...expected } = INFO;
+  assert.deepEqual(geometry, expected);
   assert.equal(version, 1);
+  assert.deepEqual(modelSha256Prefix, Uint8Array.of(0, 1, 2, 3));
+  assert.equal(headerBytes, 36);
   assert.deepEqual([tilesAcross, tilesDown], [2, 1]);
-  assert.deepEqual(tiles.map((tile) => [tile.offset, tile.length, tile.fallback]), [[124, 6, false], [130, 4, true]]);
+  assert.deepEqual(tiles.map((tile) => [tile.offset, tile.length, tile.crc32, tile.fallback]),
+    [[36, 6, 0x81f67724, false], [42, 4, 0xf47df2dc, true]]);
   assert.deepEqual(readTilePayload(bytes, header, 0), TILES[0]!.payload);
   assert.deepEqual(readTilePayload(bytes, header, 1), TILES[1]!.payload);
+  assert.equal(modelMatches(header, modelSha256), true);
 });
 
-test('writer and reader agree on random geometries and payloads', () => {
-  for (const [pw, ph, tw, th] of [[1, 1, 1, 1], [33, 7, 8, 4], [64, 64, 64, 64], [100, 3, 7, 2]] as const) {
-    const info = { ...INFO, width: pw, height: ph, paddedWidth: pw, paddedHeight: ph, tileWidth: tw, tileHeight: th };
-    const count = Math.ceil(pw / tw) * Math.ceil(ph / th);
-    const tiles = Array.from({ length: count }, (_, t) => ({ payload: new Uint8Array(t % 3).fill(t), fallback: t % 2 === 1 }));
+test('modelMatches compares the stored 4-byte prefix with a model sha256', () => {
+  const header = readIdfHeader(golden());
+  const other = INFO.modelSha256.slice();
+  other[3] ^= 0x80;
+  assert.equal(modelMatches(header, other), false);
+  other[3] ^= 0x80;
+  other[4] ^= 0x80; // past the prefix: not stored, so not seen
+  assert.equal(modelMatches(header, other), true);
+  assert.throws(() => modelMatches(header, INFO.modelSha256.subarray(0, 4)), InternalError);
+});
+
+test('writer and reader agree on varied geometries, layouts, ids and payloads', () => {
+  const cases: [number, number, number, number, number, number, 8 | 16, number][] = [
+    // width, height, padded width, padded height, tile width, tile height, bit depth, channels
+    [1, 1, 1, 1, 1, 1, 8, 1], [33, 7, 40, 8, 8, 4, 16, 2], [64, 64, 64, 64, 64, 64, 8, 3], [100, 3, 100, 3, 7, 2, 16, 4],
+    [2 ** 24, 1, 2 ** 24, 1, 2 ** 24, 1, 8, 3], [1, 130, 200, 2 ** 14, 129, 2 ** 14, 16, 4],
+  ];
+  for (const [width, height, paddedWidth, paddedHeight, tileWidth, tileHeight, bitDepth, channels] of cases) {
+    const info = {
+      ...INFO, width, height, paddedWidth, paddedHeight, tileWidth, tileHeight, bitDepth, channels,
+      modelId: width * 257 % 2 ** 32, pixelChecksum: (height * 0x9e3779b9) % 2 ** 32,
+    };
+    const count = Math.ceil(paddedWidth / tileWidth) * Math.ceil(paddedHeight / tileHeight);
+    const tiles = Array.from({ length: count }, (_, t) => ({
+      payload: new Uint8Array((t * 67) % 200).fill(t),
+      fallback: t % 2 === 1,
+    }));
     const bytes = writeIdf(info, tiles);
     const header = readIdfHeader(bytes);
-    assert.equal(header.tiles.length, count);
+    const { tiles: entries, version, tilesAcross, tilesDown, modelSha256Prefix, headerBytes, ...geometry } = header;
+    const { modelSha256, ...expected } = info;
+    assert.deepEqual(geometry, expected);
+    assert.equal(entries.length, count);
     tiles.forEach((tile, t) => {
       assert.deepEqual(readTilePayload(bytes, header, t), tile.payload);
-      assert.equal(header.tiles[t]!.fallback, tile.fallback);
+      assert.equal(entries[t]!.fallback, tile.fallback);
     });
   }
 });
 
-test('each bad field is reported as corruption at its byte offset', () => {
-  const edit = (offset: number, bytes: number[]): Uint8Array => {
-    const file = golden();
-    file.set(bytes, offset);
-    return reseal(file, 2);
-  };
-  expectCorrupt(edit(0, [0x88]), /^a\.idf: corrupt stream: not an \.idf file \(bad magic\) at byte 0$/);
-  expectCorrupt(edit(8, [2]), /format version 2 is not supported .*upgrade idfz.* at byte 8/);
-  expectCorrupt(edit(9, [1]), /reserved header flags are set at byte 9/);
-  expectCorrupt(edit(10, [0]), /channels 0 not in 1\.\.4 at byte 10/);
-  expectCorrupt(edit(11, [12]), /bit depth 12 is not 8 or 16 at byte 11/);
-  expectCorrupt(edit(12, [0, 0, 0, 0]), /width 0 not in 1\.\.16777216 at byte 12/);
-  expectCorrupt(edit(16, [0, 0, 0, 2]), /height 33554432 not in .* at byte 16/);
-  expectCorrupt(edit(20, [4]), /padded width 4 not in 5\.\.16777216 at byte 20/);
-  expectCorrupt(edit(24, [2]), /padded height 2 not in 3\.\.16777216 at byte 24/);
-  expectCorrupt(edit(28, [9]), /tile width 9 not in 1\.\.8 at byte 28/);
-  expectCorrupt(edit(32, [0]), /tile height 0 not in 1\.\.4 at byte 32/);
-  expectCorrupt(edit(28, [8]), /tile count 2 does not match the 1 x 1 grid at byte 76/);
-  expectCorrupt(edit(80, [0x7d]), /tile 0 offset 125 is not 124 .* at byte 80/);
-  expectCorrupt(edit(88, [0xff]), /tile 0 length 255 runs past the end of the file .* at byte 88/);
-  expectCorrupt(edit(96, [3]), /tile 0 has reserved flag bits set at byte 96/);
-  expectCorrupt(edit(117, [1]), /tile 1 has reserved flag bits set at byte 116/);
-  expectCorrupt(edit(88, [5]), /tile 1 offset 130 is not 129/);
+test('each field, changed to a bad value, is reported as corruption at its byte offset', () => {
+  expectFieldCorrupt('magic', '88494446', /^a\.idf: corrupt stream: not an \.idf file \(bad magic\) at byte 0$/);
+  expectFieldCorrupt('version', '02', /format version 2 is not supported .*upgrade idfz/);
+  expectFieldCorrupt('version', '00', /format version 0 is not supported .*the file is damaged/);
+  expectFieldCorrupt('layout', '0a', /reserved bits of the layout byte 0xa are set/);
+  expectFieldCorrupt('layout', '82', /reserved bits of the layout byte 0x82 are set/);
+  expectFieldCorrupt('width', '00', /width 0 not in 1\.\.16777216/);
+  expectFieldCorrupt('width', '80808010', /width 33554432 not in 1\.\.16777216/);
+  expectFieldCorrupt('width', '8500', /width is an overlong varint/);
+  expectFieldCorrupt('width', '8080808001', /width is a varint longer than 4 bytes/);
+  expectFieldCorrupt('height', '00', /height 0 not in 1\.\.16777216/);
+  expectFieldCorrupt('height', '8300', /height is an overlong varint/);
+  expectFieldCorrupt('rightPadding', 'fcffff07', /padded width 16777217 not in 5\.\.16777216/);
+  expectFieldCorrupt('rightPadding', '8000', /right padding is an overlong varint/);
+  expectFieldCorrupt('bottomPadding', 'feffff07', /padded height 16777217 not in 3\.\.16777216/);
+  expectFieldCorrupt('bottomPadding', 'ffffffff01', /bottom padding is a varint longer than 4 bytes/);
+  expectFieldCorrupt('tileWidth', '09', /tile width 9 not in 1\.\.8/);
+  expectFieldCorrupt('tileWidth', '00', /tile width 0 not in 1\.\.8/);
+  expectFieldCorrupt('tileHeight', '05', /tile height 5 not in 1\.\.4/);
+  expectFieldCorrupt('tileHeight', '8400', /tile height is an overlong varint/);
+  expectFieldCorrupt('modelId', 'ffffffff1f', /model id 8589934591 is not a uint32/);
+  expectFieldCorrupt('modelId', 'ac8200', /model id is an overlong varint/);
+  expectFieldCorrupt('modelId', 'ffffffffff01', /model id is a varint longer than 5 bytes/);
+  expectFieldCorrupt('tile0Entry', '8c00', /tile 0 entry is an overlong varint/);
+  expectFieldCorrupt('tile0Entry', 'ffffffff1f', /tile 0 entry 8589934591 is not a uint32/);
+  expectFieldCorrupt('tile0Entry', '1c', /tile 0 length 14 runs past the end of the file \(truncated or damaged\)/);
+  expectFieldCorrupt('tile1Entry', '0b', /tile 1 length 5 runs past the end of the file/);
+  // A shorter tile leaves its byte at the end: the payloads are where the running sum of lengths puts them.
+  expectFieldCorrupt('tile1Entry', '07', /1 byte after the last tile/, 45);
 });
 
-test('a damaged header fails its CRC; an unknown tile count is bounded by the file before any allocation', () => {
+test('fields where every value is valid are bound by the header CRC', () => {
+  // The sha256 prefix, the pixel CRC and the tile CRCs take any value; a resealed change reads back as written.
+  const header = readIdfHeader(sealed({ modelSha256Prefix: 'ffffffff', pixelChecksum: '01000000', tile0Crc: '00000000' }));
+  assert.deepEqual([header.modelSha256Prefix, header.pixelChecksum, header.tiles[0]!.crc32],
+    [Uint8Array.of(255, 255, 255, 255), 1, 0]);
+  const layout = readIdfHeader(sealed({ layout: '07' }));
+  assert.deepEqual([layout.channels, layout.bitDepth], [4, 16]);
+  // Unsealed, every single-bit flip anywhere in the header (fields, table, header CRC) is corruption.
+  const bytes = golden();
+  for (let bit = 0; bit < 8 * 36; bit++) {
+    bytes[bit >> 3]! ^= 1 << (bit & 7);
+    assert.throws(() => readIdfHeader(bytes), CorruptStreamError, `bit ${bit}`);
+    bytes[bit >> 3]! ^= 1 << (bit & 7);
+  }
   const flipped = golden();
-  flipped[36]! ^= 0x01; // model id: in range either way, only the CRC can tell
-  expectCorrupt(flipped, /header CRC mismatch \(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\) at byte 120/);
-  const huge = golden();
-  huge.set([0xff, 0xff, 0xff, 0xff], 76);
-  expectCorrupt(huge, /tile count 4294967295 needs a .*-byte header but the file has 134 bytes .* at byte 76/);
+  flipped[12]! ^= 0x01; // model id 300 -> 301: in range, only the CRC can tell
+  expectCorrupt(flipped, /header CRC mismatch \(stored 0x0e8fd099, computed 0x[0-9a-f]{8}\) at byte 32$/);
+});
+
+test('a grid that disagrees with the table moves the header CRC; a huge grid is bounded by the file first', () => {
+  // 8 x 4 tiles make a 1 x 1 grid: the reader takes tile 1's entry for the header CRC.
+  expectCorrupt(sealed({ tileWidth: '08' }), /header CRC mismatch .* at byte 27$/);
+  // 1 x 1 tiles make an 8 x 4 grid: 32 entries of at least 5 bytes cannot fit in the 24 bytes left.
+  expectCorrupt(sealed({ tileWidth: '01', tileHeight: '01' }),
+    /the 8 x 4 tile grid needs a tile table of at least 160 bytes and a header CRC, but 24 bytes remain .* at byte 22$/);
+  // 2^24 x 2^24 pixels in 1 x 1 tiles: 2^48 entries, rejected from the arithmetic alone.
+  const maxSize = { width: '80808008', height: '80808008', rightPadding: '00', bottomPadding: '00' };
+  expectCorrupt(sealed({ ...maxSize, tileWidth: '01', tileHeight: '01' }),
+    /the 16777216 x 16777216 tile grid needs a tile table of at least 1407374883553280 bytes/);
 });
 
 test('every truncation and every trailing byte is corruption', () => {
@@ -90,23 +169,34 @@ test('every truncation and every trailing byte is corruption', () => {
   for (let length = 0; length < bytes.length; length++) {
     assert.throws(() => readIdfHeader(bytes.subarray(0, length)), CorruptStreamError, `length ${length}`);
   }
-  const longer = new Uint8Array(bytes.length + 1);
+  const longer = new Uint8Array(bytes.length + 2);
   longer.set(bytes);
-  expectCorrupt(longer, /1 bytes after the last tile at byte 134/);
+  expectCorrupt(longer, /2 bytes after the last tile at byte 46$/);
 });
 
 test('a damaged payload fails only its own tile, naming the tile and its offset', () => {
   const bytes = golden();
-  bytes[131]! ^= 0x40;
+  bytes[43]! ^= 0x40;
   const header = readIdfHeader(bytes, { source: 'photo.idf' });
   assert.deepEqual(readTilePayload(bytes, header, 0), TILES[0]!.payload);
   assert.throws(() => readTilePayload(bytes, header, 1, 'photo.idf'),
-    /^CorruptStreamError: photo\.idf: corrupt stream: tile 1 CRC mismatch at byte 130/);
+    /^CorruptStreamError: photo\.idf: corrupt stream: tile 1 CRC mismatch at byte 42/);
   assert.throws(() => readTilePayload(bytes, header, 2), /no tile 2/);
 });
 
-test('the pixel limit is a LimitError, checked before the tile table is read', () => {
+test('the pixel limit is a LimitError for an intact header, checked before the tile table is allocated', () => {
   assert.throws(() => readIdfHeader(golden(), { maxPixels: 31, source: 'big.idf' }), (error: unknown) =>
     error instanceof LimitError && /big\.idf: image of 8 x 4 padded pixels exceeds the limit of 31/.test(error.message));
   readIdfHeader(golden(), { maxPixels: 32 });
+  // Damage comes first: a flipped header is corruption, not a reason to raise the limit.
+  const flipped = golden();
+  flipped[12]! ^= 0x01;
+  assert.throws(() => readIdfHeader(flipped, { maxPixels: 31 }), CorruptStreamError);
+  // 2^24 x 2^24 pixels in one tile: an intact header, refused by the limit without allocating anything.
+  const huge = sealed({
+    width: '80808008', height: '80808008', rightPadding: '00', bottomPadding: '00',
+    tileWidth: '80808008', tileHeight: '80808008', tile1Entry: '', tile1Crc: '',
+  });
+  assert.throws(() => readIdfHeader(huge), (error: unknown) => error instanceof LimitError &&
+    /image of 16777216 x 16777216 padded pixels exceeds the limit of 268435456/.test(error.message));
 });
