@@ -236,24 +236,32 @@ function dimensionList(value: string): number[] {
 async function runTiming(ctx: CliContext, flags: TimingFlags): Promise<void> {
   await startBackend(flags.backend);
   const layers: TimedLayer[] = flags.layer === 'both' ? ['dense', 'conv'] : [flags.layer];
-  const rows: Array<TimingRow & { exactOverSnf: number | null }> = [];
+  const cpuSeconds = () => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  };
+  const options = { batchSize: flags.batchSize, steps: flags.steps, warmup: flags.warmup, seed: flags.seed, cpuSeconds };
+  const rows: Array<TimingRow & { exactOverSnf: number | null; exactOverSnfCpu: number | null }> = [];
   for (const layer of layers) {
     for (const dimension of flags.dims) {
-      const snf = timeTrainingStep(layer, dimension, 'self-normalizing', flags.batchSize, flags.steps, flags.warmup, flags.seed);
-      const exact = timeTrainingStep(layer, dimension, 'exact', flags.batchSize, flags.steps, flags.warmup, flags.seed);
+      const snf = timeTrainingStep(layer, dimension, 'self-normalizing', options);
+      const exact = timeTrainingStep(layer, dimension, 'exact', options);
       const ratio = exact.secondsPerStep / snf.secondsPerStep;
-      rows.push({ ...snf, exactOverSnf: null }, { ...exact, exactOverSnf: ratio });
-      log.info({ layer, dimension, snfSeconds: Number(snf.secondsPerStep.toFixed(4)), exactSeconds: Number(exact.secondsPerStep.toFixed(4)), exactOverSnf: Number(ratio.toFixed(2)) }, 'SNF timing');
+      const cpuRatio = exact.cpuSecondsPerStep / snf.cpuSecondsPerStep;
+      rows.push({ ...snf, exactOverSnf: null, exactOverSnfCpu: null }, { ...exact, exactOverSnf: ratio, exactOverSnfCpu: cpuRatio });
+      log.info({ layer, dimension, snfSeconds: Number(snf.secondsPerStep.toFixed(4)), exactSeconds: Number(exact.secondsPerStep.toFixed(4)), exactOverSnf: Number(ratio.toFixed(2)), exactOverSnfCpu: Number(cpuRatio.toFixed(2)) }, 'SNF timing');
     }
   }
   if (flags.json) {
     ctx.stdout.write(`${JSON.stringify({ batchSize: flags.batchSize, steps: flags.steps, warmup: flags.warmup, backend: flags.backend, rows })}\n`);
     return;
   }
-  ctx.stdout.write('layer  D      SNF s/step   exact s/step  exact/SNF\n');
+  ctx.stdout.write('layer  D      SNF s/step  exact s/step  exact/SNF   (CPU s: SNF, exact, ratio)\n');
   for (let i = 0; i < rows.length; i += 2) {
     const [snf, exact] = [rows[i]!, rows[i + 1]!];
-    ctx.stdout.write(`${snf.layer.padEnd(6)} ${String(snf.dimension).padEnd(6)} ${snf.secondsPerStep.toFixed(4).padStart(11)} ${exact.secondsPerStep.toFixed(4).padStart(13)} ${exact.exactOverSnf!.toFixed(2).padStart(10)}\n`);
+    const wall = `${snf.secondsPerStep.toFixed(4).padStart(11)} ${exact.secondsPerStep.toFixed(4).padStart(13)} ${exact.exactOverSnf!.toFixed(2).padStart(10)}`;
+    const cpu = `${snf.cpuSecondsPerStep.toFixed(4)}, ${exact.cpuSecondsPerStep.toFixed(4)}, ${exact.exactOverSnfCpu!.toFixed(2)}`;
+    ctx.stdout.write(`${snf.layer.padEnd(6)} ${String(snf.dimension).padEnd(6)} ${wall}   (${cpu})\n`);
   }
 }
 

@@ -1,14 +1,14 @@
 /**
  * The flow's linear layers, dense and k x k convolution (k = 1 is Glow's 1x1 convolution), each in three log-det
  * modes: `self-normalizing` (stand-in gradient R^T, plus the reconstruction loss ||R W x - x||^2 on the detached
- * input), `exact` (float64 log|det| with gradient W^-T: the baseline) and `none` (the caller adds exact values computed
+ * input, both inside the layer's custom gradient), `exact` (float64 log|det| with gradient W^-T: the baseline) and `none` (the caller adds exact values computed
  * once, as evaluation does). Inverses run through R (fast) or through the exact inverse (float64 LU).
  * Invariant: the bias is outside W and R: f(x) = W x + b, g(z) = R (z - b), as in the paper's code.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from '../../core/errors.js';
 import { inverseFromLu, logAbsDet, luDecompose } from './lu.js';
-import { exactLogdetConv, exactLogdetDense, logdetStandInConv, logdetStandInDense, snfConv2d, snfMatMul } from './snf-ops.js';
+import { exactLogdetConv, exactLogdetDense, fastMatMul, logdetStandInConv, logdetStandInDense, snfConv2d, snfMatMul } from './snf-ops.js';
 import { convToeplitz, type ConvGeometry } from './toeplitz.js';
 import type { ImageShape } from './snf-spec.js';
 
@@ -30,15 +30,11 @@ export interface LinearOutput {
   readonly z: tf.Tensor4D;
   /** log|det| (value 0 for the self-normalizing stand-in), or null in mode `none`. */
   readonly logdet: tf.Scalar | null;
-  /** Batch mean of ||R W x - x||^2 per image, or null when not self-normalizing. */
+  /**
+   * Batch mean of ||R W x - x||^2 per image when self-normalizing, else null. It is kept out of tf.tidy (it comes from
+   * inside a custom op): the caller disposes it.
+   */
   readonly reconstruction: tf.Scalar | null;
-}
-
-const detachOp = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as never) as unknown as (x: tf.Tensor) => tf.Tensor;
-
-/** x with no gradient flowing back through it (tfjs has no stopGradient). */
-export function detach<T extends tf.Tensor>(x: T): T {
-  return detachOp(x) as T;
 }
 
 function needR(params: LinearParams, what: string): tf.Tensor {
@@ -50,32 +46,37 @@ function needR(params: LinearParams, what: string): tf.Tensor {
  * Forward of a dense layer over the flattened image, or of a 1x1 convolution (the same matrix at every position).
  * @param positions 1 for dense; H W for a 1x1 convolution (the log-det multiplier)
  */
-function matrixForward(x2d: tf.Tensor2D, w: tf.Tensor2D, params: LinearParams, mode: LogdetMode, images: number, positions: number, what: string): { z: tf.Tensor2D; logdet: tf.Scalar | null; reconstruction: tf.Scalar | null } {
+function matrixForward(x2d: tf.Tensor2D, w: tf.Tensor2D, params: LinearParams, mode: LogdetMode, images: number, positions: number, reconstructionWeight: number, what: string): { z: tf.Tensor2D; logdet: tf.Scalar | null; reconstruction: tf.Scalar | null } {
   const bias = params.b;
   if (mode !== 'self-normalizing') {
-    const z = tf.add(tf.matMul(x2d, w), bias) as tf.Tensor2D;
+    const z = tf.add(mode === 'exact' ? fastMatMul(x2d, w) : tf.matMul(x2d, w), bias) as tf.Tensor2D;
     return { z, logdet: mode === 'exact' ? exactLogdetDense(w, positions, what) : null, reconstruction: null };
   }
   const r = tf.reshape(needR(params, what), w.shape) as tf.Tensor2D;
-  const z = tf.add(snfMatMul(x2d, w, r), bias) as tf.Tensor2D;
-  const xd = detach(x2d);
-  const error = tf.sub(tf.matMul(tf.matMul(xd, w), r), xd);
-  return { z, logdet: logdetStandInDense(w, r, positions), reconstruction: tf.div(tf.sum(tf.square(error)), images) as tf.Scalar };
+  let reconstruction: tf.Scalar | null = null;
+  const u = snfMatMul(x2d, w, r, { weight: reconstructionWeight, images, onValue: (value) => (reconstruction = value) });
+  return { z: tf.add(u, bias) as tf.Tensor2D, logdet: logdetStandInDense(w, r, positions), reconstruction };
 }
 
-/** Dense layer z = x W + b on [N, H, W, C] flattened to [N, D]. */
-export function denseForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMode, what: string): LinearOutput {
+/**
+ * Dense layer z = x W + b on [N, H, W, C] flattened to [N, D].
+ * @param reconstructionWeight c of the self-normalizing loss term c mean ||R W x - x||^2
+ */
+export function denseForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMode, reconstructionWeight: number, what: string): LinearOutput {
   const [n, h, w, c] = x.shape;
-  const out = matrixForward(tf.reshape(x, [n, h * w * c]), params.w as tf.Tensor2D, params, mode, n, 1, what);
+  const out = matrixForward(tf.reshape(x, [n, h * w * c]), params.w as tf.Tensor2D, params, mode, n, 1, reconstructionWeight, what);
   return { z: tf.reshape(out.z, [n, h, w, c]), logdet: out.logdet, reconstruction: out.reconstruction };
 }
 
-/** k x k 'same' convolution plus bias. */
-export function convForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMode, what: string): LinearOutput {
+/**
+ * k x k 'same' convolution plus bias.
+ * @param reconstructionWeight c of the self-normalizing loss term c mean ||R W x - x||^2
+ */
+export function convForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMode, reconstructionWeight: number, what: string): LinearOutput {
   const [n, h, width, c] = x.shape;
   const k = params.w.shape[0]!;
   if (k === 1) {
-    const out = matrixForward(tf.reshape(x, [n * h * width, c]), tf.reshape(params.w, [c, c]), params, mode, n, h * width, what);
+    const out = matrixForward(tf.reshape(x, [n * h * width, c]), tf.reshape(params.w, [c, c]), params, mode, n, h * width, reconstructionWeight, what);
     return { z: tf.reshape(out.z, [n, h, width, c]), logdet: out.logdet, reconstruction: out.reconstruction };
   }
   const w = params.w as tf.Tensor4D;
@@ -85,10 +86,9 @@ export function convForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMo
     return { z, logdet: mode === 'exact' ? exactLogdetConv(w, geometry, what) : null, reconstruction: null };
   }
   const r = needR(params, what) as tf.Tensor4D;
-  const z = tf.add(snfConv2d(x, w, r), params.b) as tf.Tensor4D;
-  const xd = detach(x);
-  const error = tf.sub(tf.conv2d(tf.conv2d(xd, w, 1, 'same'), r, 1, 'same'), xd);
-  return { z, logdet: logdetStandInConv(w, r, h, width), reconstruction: tf.div(tf.sum(tf.square(error)), n) as tf.Scalar };
+  let reconstruction: tf.Scalar | null = null;
+  const u = snfConv2d(x, w, r, { weight: reconstructionWeight, images: n, onValue: (value) => (reconstruction = value) });
+  return { z: tf.add(u, params.b) as tf.Tensor4D, logdet: logdetStandInConv(w, r, h, width), reconstruction };
 }
 
 /**

@@ -63,7 +63,7 @@ export interface SnfCheckpoint {
 const FORMAT = 'idfz-snf-checkpoint';
 
 function writeAtomic(file: string, data: string | Uint8Array): void {
-  const temporary = `${file}.tmp-${process.pid}`;
+  const temporary = `${file}.tmp`;
   writeFileSync(temporary, data);
   renameSync(temporary, file);
 }

@@ -36,6 +36,7 @@ interface LayerOutput {
   logLikelihood: tf.Tensor | null;
   /** Linear layers' log|det| (stand-in or exact). */
   linearLogdet: tf.Scalar | null;
+  /** A self-normalizing layer's mean ||R W x - x||^2 (kept out of tidy: see LinearOutput). */
   reconstruction: tf.Scalar | null;
 }
 
@@ -84,7 +85,9 @@ export class SnfFlow {
     switch (layer.kind) {
       case 'dense':
       case 'conv': {
-        const out = layer.kind === 'dense' ? denseForward(x, this.linear(t, i), mode, what) : convForward(x, this.linear(t, i), mode, what);
+        // The loss holds lambda' ||R W x - x||^2 / D with lambda' = 2 lambda (see the file comment).
+        const weight = (2 * this.spec.reconstructionWeight) / this.dimension;
+        const out = layer.kind === 'dense' ? denseForward(x, this.linear(t, i), mode, weight, what) : convForward(x, this.linear(t, i), mode, weight, what);
         return { y: out.z, logLikelihood: null, linearLogdet: out.logdet, reconstruction: out.reconstruction };
       }
       case 'smooth-leaky-relu': {
@@ -110,22 +113,23 @@ export class SnfFlow {
 
   /**
    * Pre-processed images y through the flow: the final latents z, the per-image log-likelihood [N] (log N(z) and every
-   * log|det| but the linear layers'), their log|det| sum (scalar; 0 in mode `none`), and the reconstruction error sum.
+   * log|det| but the linear layers') and the linear layers' log|det| sum (scalar; 0 in mode `none`).
+   * @param reconstructions receives each self-normalizing layer's mean ||R W x - x||^2; the caller disposes them.
+   *   Their gradient is already inside the layers' custom gradients: they are values to report, not to differentiate.
    */
-  forward(y: tf.Tensor4D, t: ParamTensors, mode: LogdetMode): { z: tf.Tensor4D; logLikelihood: tf.Tensor1D; linearLogdet: tf.Scalar; reconstruction: tf.Scalar } {
+  forward(y: tf.Tensor4D, t: ParamTensors, mode: LogdetMode, reconstructions: tf.Scalar[] = []): { z: tf.Tensor4D; logLikelihood: tf.Tensor1D; linearLogdet: tf.Scalar } {
     let x = y;
     let logLikelihood: tf.Tensor = tf.zeros([y.shape[0]]);
     let linearLogdet: tf.Tensor = tf.scalar(0);
-    let reconstruction: tf.Tensor = tf.scalar(0);
     for (let i = 0; i < this.spec.layers.length; i++) {
       const out = this.layerForward(i, x, t, mode);
       x = out.y;
       if (out.logLikelihood) logLikelihood = tf.add(logLikelihood, out.logLikelihood);
       if (out.linearLogdet) linearLogdet = tf.add(linearLogdet, out.linearLogdet);
-      if (out.reconstruction) reconstruction = tf.add(reconstruction, out.reconstruction);
+      if (out.reconstruction) reconstructions.push(out.reconstruction);
     }
     logLikelihood = tf.add(logLikelihood, standardNormalLogDensity(x));
-    return { z: x, logLikelihood: logLikelihood as tf.Tensor1D, linearLogdet: linearLogdet as tf.Scalar, reconstruction: reconstruction as tf.Scalar };
+    return { z: x, logLikelihood: logLikelihood as tf.Tensor1D, linearLogdet: linearLogdet as tf.Scalar };
   }
 
   /** How this model's linear layers enter the training loss. */
@@ -144,23 +148,20 @@ export class SnfFlow {
       const names = this.params.map((p) => p.name);
       const tensors = this.tensors(flat, names);
       const pre = logitForward(tf.tensor4d(values, [count, height, width, channels]), this.spec.logitAlpha);
-      let partialNll: tf.Scalar | null = null;
-      let reconstruction: tf.Scalar | null = null;
+      const reconstructions: tf.Scalar[] = [];
       const f = (...inputs: tf.Tensor[]) => {
         const t = new Map(names.map((name, k) => [name, inputs[k]!]));
-        const out = this.forward(pre.y, t, this.trainingMode);
-        const nll = tf.neg(tf.add(tf.mean(tf.add(out.logLikelihood, pre.logdet)), out.linearLogdet)) as tf.Scalar;
-        partialNll = tf.keep(nll);
-        reconstruction = tf.keep(out.reconstruction);
-        return tf.div(tf.add(nll, tf.mul(2 * this.spec.reconstructionWeight, out.reconstruction)), this.dimension) as tf.Scalar;
+        const out = this.forward(pre.y, t, this.trainingMode, reconstructions);
+        const nll = tf.neg(tf.add(tf.mean(tf.add(out.logLikelihood, pre.logdet)), out.linearLogdet));
+        return tf.div(nll, this.dimension) as tf.Scalar;
       };
       const { value, grads } = tf.valueAndGrads(f)(names.map((name) => tensors.get(name)!));
       grads.forEach((g, k) => grad.set(g.dataSync(), this.slots.get(names[k]!)!.offset));
-      const kept = [partialNll!, reconstruction!] as tf.Scalar[];
-      const result = { loss: value.dataSync()[0]!, partialNll: kept[0]!.dataSync()[0]!, reconstruction: kept[1]!.dataSync()[0]! };
-      // tf.keep let them out of the gradient's own tidy; no tidy disposes them now.
-      tf.dispose(kept);
-      return result;
+      const partialNll = value.dataSync()[0]! * this.dimension;
+      const reconstruction = reconstructions.reduce((sum, r) => sum + r.dataSync()[0]!, 0);
+      // The layers kept these out of the gradient's tidy; no tidy disposes them now.
+      tf.dispose(reconstructions);
+      return { loss: (partialNll + 2 * this.spec.reconstructionWeight * reconstruction) / this.dimension, partialNll, reconstruction };
     });
   }
 

@@ -2,7 +2,8 @@
  * The TensorFlow.js operations with custom gradients that make a Self Normalizing Flow (Keller et al., ICML 2021,
  * eq. 7-10) and its exact-gradient twin. An SNF linear map f(x) = W x has a learned inverse g(z) = R z:
  * - `snfMatMul` / `snfConv2d` compute z = W x; their gradient is the usual one for x and W and gives R the data term
- *   of the inverse model, -delta_x z^T (written for the NLL: -(W^T g_z) z^T, with g_z the loss gradient at z);
+ *   of the inverse model, -delta_x z^T (written for the NLL: -(W^T g_z) z^T, with g_z the loss gradient at z), plus
+ *   the gradients of the reconstruction loss ||R W x - x||^2 on the detached input;
  * - `logdetStandIn` stands for log|det W| without computing it (its value is 0): its gradient is R^T in place of
  *   W^-T, and -W^T for R (conv: flipped, channel-transposed kernels times each tap's use count);
  * - `exactLogdetDense` / `exactLogdetConv` compute log|det| in float64 (LU; Toeplitz for k x k) with the exact
@@ -35,55 +36,91 @@ export function convKernelGradient(input: tf.Tensor4D, dy: tf.Tensor4D, kernel: 
   return tf.transpose(grad, [1, 2, 0, 3]);
 }
 
-const snfMatMulOp = custom((x, w, _r, save) => {
-  const z = tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
-  (save as tf.GradSaveFunc)([x as tf.Tensor, w as tf.Tensor, z]);
-  return {
-    value: z,
-    gradFunc: (dy, [xs, ws, zs]) => {
-      const dx = tf.matMul(dy as tf.Tensor2D, ws as tf.Tensor2D, false, true);
-      const dw = tf.matMul(xs as tf.Tensor2D, dy as tf.Tensor2D, true, false);
-      // g(z) = z R: the inverse model's data gradient, with delta_x estimated through f (paper eq. 9).
-      const dr = tf.neg(tf.matMul(zs as tf.Tensor2D, dx, true, false));
-      return [dx, dw, dr];
-    },
-  };
-});
-
 /**
- * z = x W for x [N, D] and W [D, D] (row vectors), whose gradient also trains R [D, D] (x ~ z R) as the paper's
- * inverse model. Bias is added by the caller (R then sees z - b, as in the paper's code).
+ * x W for x [N, D] and W [D, E] with the usual gradient, written with explicit transposes: tfjs-wasm's matMul with
+ * transposeA / transposeB runs about 10x slower than on transposed copies (measured: 3.4 vs 35 GFLOP/s at D = 784),
+ * and the stock matMul gradient uses those flags. The exact-gradient twin uses this op, so both are timed fairly.
  */
-export function snfMatMul(x: tf.Tensor2D, w: tf.Tensor2D, r: tf.Tensor2D): tf.Tensor2D {
-  return snfMatMulOp(x, w, r) as tf.Tensor2D;
+export const fastMatMul = custom((x, w, save) => {
+  (save as tf.GradSaveFunc)([x as tf.Tensor, w as tf.Tensor]);
+  return {
+    value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
+    gradFunc: (dy, [xs, ws]) => [
+      tf.matMul(dy as tf.Tensor2D, tf.transpose(ws as tf.Tensor2D)),
+      tf.matMul(tf.transpose(xs as tf.Tensor2D), dy as tf.Tensor2D),
+    ],
+  };
+}) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+
+/** The reconstruction term of a self-normalizing layer: its weight in the loss and where to report its value. */
+export interface Reconstruction {
+  /**
+   * c in the loss term c * mean over images of ||R W x - x||^2, x detached (the flow passes 2 lambda / D: see
+   * snf-flow.ts); 0 leaves R trained by the likelihood terms only.
+   */
+  readonly weight: number;
+  /** Number of images in the batch (rows of x for dense; 1x1 convolutions see N H W rows of N images). */
+  readonly images: number;
+  /** Receives mean_n ||R W x_n - x_n||^2 (kept out of tidy: the caller disposes it). */
+  readonly onValue?: (value: tf.Scalar) => void;
 }
 
-function makeSnfConvOp(kernel: number) {
-  return custom((x, w, _r, save) => {
-    const z = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
-    (save as tf.GradSaveFunc)([x as tf.Tensor, w as tf.Tensor, z]);
+function reportReconstruction(e: tf.Tensor, reconstruction: Reconstruction): void {
+  if (reconstruction.onValue) reconstruction.onValue(tf.keep(tf.div(tf.sum(tf.square(e)), reconstruction.images) as tf.Scalar));
+}
+
+/**
+ * z = x W for x [N, D] and W [D, D] (row vectors) as a self-normalizing layer: besides the usual gradients for x and
+ * W, R [D, D] (x ~ z R) gets the inverse model's data gradient -u^T dx with u = x W (paper eq. 9, delta_x through f),
+ * and the reconstruction term c mean ||u R - x||^2 (x detached) adds its gradients to W and R without a second pass:
+ * with e = u R - x and s = 2c / N, dW += x^T (s e R^T) and dR += u^T (s e). Bias is added by the caller (R sees z - b).
+ */
+export function snfMatMul(x: tf.Tensor2D, w: tf.Tensor2D, r: tf.Tensor2D, reconstruction: Reconstruction = { weight: 0, images: x.shape[0] }): tf.Tensor2D {
+  const s = (2 * reconstruction.weight) / reconstruction.images;
+  const op = custom((xs, ws, rs, save) => {
+    const u = tf.matMul(xs as tf.Tensor2D, ws as tf.Tensor2D);
+    const e = tf.sub(tf.matMul(u, rs as tf.Tensor2D), xs as tf.Tensor);
+    reportReconstruction(e, reconstruction);
+    (save as tf.GradSaveFunc)([xs as tf.Tensor, ws as tf.Tensor, rs as tf.Tensor, u, e]);
     return {
-      value: z,
-      gradFunc: (dy, [xs, ws, zs]) => {
-        const dx = tf.conv2d(dy as tf.Tensor4D, flipKernel(ws as tf.Tensor4D), 1, 'same');
-        const dw = convKernelGradient(xs as tf.Tensor4D, dy as tf.Tensor4D, kernel);
-        const dr = convKernelGradient(zs as tf.Tensor4D, tf.neg(dx), kernel);
+      value: u,
+      gradFunc: (dy, [x0, w0, r0, u0, e0]) => {
+        const dx = tf.matMul(dy as tf.Tensor2D, tf.transpose(w0 as tf.Tensor2D));
+        const du = s === 0 ? dy : tf.add(dy, tf.mul(s, tf.matMul(e0 as tf.Tensor2D, tf.transpose(r0 as tf.Tensor2D))));
+        const dw = tf.matMul(tf.transpose(x0 as tf.Tensor2D), du as tf.Tensor2D);
+        const dr = tf.matMul(tf.transpose(u0 as tf.Tensor2D), s === 0 ? tf.neg(dx) : tf.sub(tf.mul(s, e0!), dx));
         return [dx, dw, dr];
       },
     };
   });
+  return op(x, w, r) as tf.Tensor2D;
 }
 
-const snfConvOps = new Map<number, ReturnType<typeof makeSnfConvOp>>();
-
 /**
- * z = conv2d(x, W, 'same') for x [N, H, W, C], W [k, k, C, C] (k odd), whose gradient also trains the inverse
- * kernel R [k, k, C, C] (x ~ conv2d(z, R)).
+ * z = conv2d(x, W, 'same') for x [N, H, W, C], W [k, k, C, C] (k odd) as a self-normalizing layer: the convolutional
+ * form of snfMatMul. R [k, k, C, C] (x ~ conv2d(z, R)) gets the kernel gradient of conv2d(u, R) for upstream -dx, and
+ * the reconstruction term c mean ||conv(u, R) - x||^2 (x detached) adds its gradients to W and R in the same pass.
  */
-export function snfConv2d(x: tf.Tensor4D, w: tf.Tensor4D, r: tf.Tensor4D): tf.Tensor4D {
+export function snfConv2d(x: tf.Tensor4D, w: tf.Tensor4D, r: tf.Tensor4D, reconstruction: Reconstruction = { weight: 0, images: x.shape[0] }): tf.Tensor4D {
   const k = w.shape[0];
-  if (!snfConvOps.has(k)) snfConvOps.set(k, makeSnfConvOp(k));
-  return snfConvOps.get(k)!(x, w, r) as tf.Tensor4D;
+  const s = (2 * reconstruction.weight) / reconstruction.images;
+  const op = custom((xs, ws, rs, save) => {
+    const u = tf.conv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, 1, 'same');
+    const e = tf.sub(tf.conv2d(u, rs as tf.Tensor4D, 1, 'same'), xs as tf.Tensor);
+    reportReconstruction(e, reconstruction);
+    (save as tf.GradSaveFunc)([xs as tf.Tensor, ws as tf.Tensor, rs as tf.Tensor, u, e]);
+    return {
+      value: u,
+      gradFunc: (dy, [x0, w0, r0, u0, e0]) => {
+        const dx = tf.conv2d(dy as tf.Tensor4D, flipKernel(w0 as tf.Tensor4D), 1, 'same');
+        const du = s === 0 ? dy : tf.add(dy, tf.mul(s, tf.conv2d(e0 as tf.Tensor4D, flipKernel(r0 as tf.Tensor4D), 1, 'same')));
+        const dw = convKernelGradient(x0 as tf.Tensor4D, du as tf.Tensor4D, k);
+        const dr = convKernelGradient(u0 as tf.Tensor4D, (s === 0 ? tf.neg(dx) : tf.sub(tf.mul(s, e0!), dx)) as tf.Tensor4D, k);
+        return [dx, dw, dr];
+      },
+    };
+  });
+  return op(x, w, r) as tf.Tensor4D;
 }
 
 /**

@@ -19,8 +19,10 @@ export interface TimingRow {
   readonly dimension: number;
   readonly gradient: GradientKind;
   readonly batchSize: number;
-  /** Median over the measured steps. */
+  /** Median wall-clock seconds over the measured steps. */
   readonly secondsPerStep: number;
+  /** Median process CPU seconds (user + system) over the measured steps: robust when other work shares the cores. */
+  readonly cpuSecondsPerStep: number;
   readonly stepSeconds: readonly number[];
 }
 
@@ -46,11 +48,22 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/**
- * Times `warmup + steps` training steps and keeps the last `steps`.
- * @param batchSize images per step (the paper: 128)
- */
-export function timeTrainingStep(layer: TimedLayer, dimension: number, gradient: GradientKind, batchSize: number, steps: number, warmup: number, seed: number): TimingRow {
+/** What to time and how. */
+export interface TimingOptions {
+  /** Images per step (the paper: 128). */
+  readonly batchSize: number;
+  /** Measured steps (the median is reported). */
+  readonly steps: number;
+  /** Unmeasured steps first. */
+  readonly warmup: number;
+  readonly seed: number;
+  /** CPU seconds used so far by this process (the CLI passes process.cpuUsage; library code does not touch process). */
+  readonly cpuSeconds: () => number;
+}
+
+/** Times `warmup + steps` training steps of the one-layer flow and keeps the last `steps`. */
+export function timeTrainingStep(layer: TimedLayer, dimension: number, gradient: GradientKind, options: TimingOptions): TimingRow {
+  const { batchSize, steps, warmup, seed } = options;
   const flow = new SnfFlow(timingSpec(layer, dimension, gradient));
   const params = initialSnfParams(flow.spec, seed);
   const optimizer = adamaxState(params.length);
@@ -58,12 +71,18 @@ export function timeTrainingStep(layer: TimedLayer, dimension: number, gradient:
   const random = new Random(seed);
   const values = Float32Array.from({ length: batchSize * dimension }, () => 256 * random.nextFloat());
   const stepSeconds: number[] = [];
+  const cpuSeconds: number[] = [];
   for (let i = 0; i < warmup + steps; i++) {
     const start = performance.now();
+    const cpuStart = options.cpuSeconds();
     flow.lossAndGradient(params, values, batchSize, grad);
     clipGlobalNorm(grad, 1e4);
     adamaxStep(params, grad, optimizer, 1e-4);
-    if (i >= warmup) stepSeconds.push((performance.now() - start) / 1000);
+    const cpu = options.cpuSeconds() - cpuStart;
+    if (i >= warmup) {
+      stepSeconds.push((performance.now() - start) / 1000);
+      cpuSeconds.push(cpu);
+    }
   }
-  return { layer, dimension, gradient, batchSize, secondsPerStep: median(stepSeconds), stepSeconds };
+  return { layer, dimension, gradient, batchSize, secondsPerStep: median(stepSeconds), cpuSecondsPerStep: median(cpuSeconds), stepSeconds };
 }

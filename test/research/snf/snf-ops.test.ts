@@ -7,6 +7,7 @@ import { inverseFromLu, logAbsDeterminant, luDecompose } from '../../../src/rese
 import {
   exactLogdetConv,
   exactLogdetDense,
+  fastMatMul,
   logdetStandInConv,
   logdetStandInDense,
   snfConv2d,
@@ -186,5 +187,48 @@ test('snfConv2d: usual gradients for x and W; R gets the kernel gradient of conv
     const z = tf.conv2d(x, w, 1, 'same');
     const drRef = tf.grad((rs: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(z, rs as tf.Tensor4D, 1, 'same'), tf.neg(dxRef!))))(r);
     assert.ok(relativeError(dr!.dataSync(), drRef.dataSync()) < 1e-5);
+  });
+});
+
+test('the reconstruction term inside snfMatMul / snfConv2d has the gradient of c mean ||R W x - x||^2 (x fixed)', () => {
+  const c = 0.7;
+  tf.tidy(() => {
+    // Dense: 5 images of 6 dimensions.
+    const x = tf.tensor2d(normals(30, 20), [5, 6]);
+    const w = tf.tensor2d(normals(36, 21), [6, 6]);
+    const r = tf.tensor2d(normals(36, 22), [6, 6]);
+    let reported: tf.Scalar | null = null;
+    const [dw, dr] = tf.grads((ws: tf.Tensor, rs: tf.Tensor) => tf.mul(0, tf.sum(snfMatMul(x, ws as tf.Tensor2D, rs as tf.Tensor2D, { weight: c, images: 5, onValue: (v) => (reported = v) }))))([w, r]);
+    const reference = (ws: tf.Tensor, rs: tf.Tensor) => tf.mul(c / 5, tf.sum(tf.square(tf.sub(tf.matMul(tf.matMul(x, ws as tf.Tensor2D), rs as tf.Tensor2D), x))));
+    const [dwRef, drRef] = tf.grads(reference)([w, r]);
+    // Upstream dy = 0 leaves only the reconstruction gradient (and dR's -u^T dx = 0).
+    assert.ok(relativeError(dw!.dataSync(), dwRef!.dataSync()) < 1e-5);
+    assert.ok(relativeError(dr!.dataSync(), drRef!.dataSync()) < 1e-5);
+    // The reported value is the batch mean of ||R W x - x||^2, without the weight c.
+    const mean = reference(w, r).dataSync()[0]! / c;
+    assert.ok(Math.abs(reported!.dataSync()[0]! - mean) < 1e-4 * mean);
+    tf.dispose(reported!);
+
+    // Convolution: 2 images of 5x4x2.
+    const xc = tf.tensor4d(normals(80, 23), [2, 5, 4, 2]);
+    const wc = tf.tensor4d(normals(36, 24), [3, 3, 2, 2]);
+    const rc = tf.tensor4d(normals(36, 25), [3, 3, 2, 2]);
+    const [dwc, drc] = tf.grads((ws: tf.Tensor, rs: tf.Tensor) => tf.mul(0, tf.sum(snfConv2d(xc, ws as tf.Tensor4D, rs as tf.Tensor4D, { weight: c, images: 2, onValue: (v) => v.dispose() }))))([wc, rc]);
+    const convReference = (ws: tf.Tensor, rs: tf.Tensor) =>
+      tf.mul(c / 2, tf.sum(tf.square(tf.sub(tf.conv2d(tf.conv2d(xc, ws as tf.Tensor4D, 1, 'same'), rs as tf.Tensor4D, 1, 'same'), xc))));
+    const [dwcRef, drcRef] = tf.grads(convReference)([wc, rc]);
+    assert.ok(relativeError(dwc!.dataSync(), dwcRef!.dataSync()) < 1e-5);
+    assert.ok(relativeError(drc!.dataSync(), drcRef!.dataSync()) < 1e-5);
+  });
+});
+
+test('fastMatMul has the stock matMul gradient', () => {
+  tf.tidy(() => {
+    const x = tf.tensor2d(normals(12, 30), [3, 4]);
+    const w = tf.tensor2d(normals(20, 31), [4, 5]);
+    const probe = tf.tensor2d(normals(15, 32), [3, 5]);
+    const mine = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fastMatMul(a as tf.Tensor2D, b as tf.Tensor2D), probe)))([x, w]);
+    const stock = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), probe)))([x, w]);
+    mine.forEach((g, i) => assert.ok(relativeError(g.dataSync(), stock[i]!.dataSync()) < 1e-6));
   });
 });
