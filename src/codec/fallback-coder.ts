@@ -1,0 +1,224 @@
+/**
+ * The fallback coder: what codes the planes and tiles the learned model cannot code, or codes worse (alpha, grey
+ * images without a grey model, 16-bit low bytes, noise). A stream is a mode byte and its body: a constant group
+ * (one value per channel), the adaptive predictive model of fallback-model.ts through rANS, or the raw samples; the
+ * encoder keeps the smallest, so a group never costs more than its raw size plus one byte. Byte layout in
+ * src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for bit, and a damaged stream is a
+ * CorruptStreamError, never a wrong image.
+ */
+import { CorruptStreamError } from '../core/errors.js';
+import { RansDecoder, RansEncoder } from '../entropy/index.js';
+import { FallbackModel } from './fallback-model.js';
+
+/** Interleaved samples of one plane group: 8-bit or 16-bit. */
+export type Samples = Uint8Array | Uint16Array;
+
+/** Stream modes (the first byte of a fallback stream). */
+export const FALLBACK_MODE = { constant: 0, predictive: 1, raw: 2 } as const;
+
+function constantValues(samples: Samples, channels: number): number[] | null {
+  const first = Array.from(samples.subarray(0, channels));
+  for (let i = channels; i < samples.length; i++) if (samples[i] !== first[i % channels]) return null;
+  return first;
+}
+
+/** Codes the group with the predictive model; `lowBytes` codes only each sample's low byte, given its high byte. */
+function encodePredictive(samples: Samples, width: number, height: number, channels: number, maxValue: number, lowBytes: boolean): Uint8Array {
+  const n = width * height * channels;
+  const values = Int32Array.from(samples);
+  const symbols = new Int32Array(n);
+  const mus = new Int32Array(n);
+  const scales = new Uint16Array(n);
+  const model = new FallbackModel(width, channels, maxValue);
+  const order = model.channelOrder();
+  let k = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let o = 0; o < order.length; o++) {
+        const c = order[o]!;
+        model.predict(values, x, y, c);
+        const value = values[(y * width + x) * channels + c]!;
+        if (lowBytes) {
+          const high = value >>> 8;
+          const mu = model.muQ - high * 65536;
+          mus[k] = mu < 0 ? 0 : mu > 255 * 256 ? 255 * 256 : mu;
+          symbols[k] = value & 0xff;
+        } else {
+          mus[k] = model.muQ;
+          symbols[k] = value;
+        }
+        scales[k] = model.scaleIndex;
+        k++;
+        model.update(value, x, c);
+      }
+    }
+  }
+  const encoder = new RansEncoder();
+  encoder.encodeLogistic(symbols, mus, scales);
+  return encoder.finish();
+}
+
+/** Decodes a predictive body into `out` (which for `lowBytes` already holds every sample's high byte). */
+function decodePredictive(body: Uint8Array, samples: Samples, width: number, height: number, channels: number, maxValue: number, lowBytes: boolean): void {
+  const out = Int32Array.from(samples);
+  const decoder = new RansDecoder(body);
+  const model = new FallbackModel(width, channels, maxValue);
+  const order = model.channelOrder();
+  const symbol = new Int32Array(1);
+  const mu = new Int32Array(1);
+  const scale = new Uint16Array(1);
+  const symbolMax = lowBytes ? 255 : maxValue;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let o = 0; o < order.length; o++) {
+        const c = order[o]!;
+        model.predict(out, x, y, c);
+        const i = (y * width + x) * channels + c;
+        const high = lowBytes ? out[i]! >>> 8 : 0;
+        if (lowBytes) {
+          const m = model.muQ - high * 65536;
+          mu[0] = m < 0 ? 0 : m > 255 * 256 ? 255 * 256 : m;
+        } else {
+          mu[0] = model.muQ;
+        }
+        scale[0] = model.scaleIndex;
+        decoder.decodeLogistic(symbol, mu, scale);
+        const v = symbol[0]!;
+        if (v < 0 || v > symbolMax) {
+          throw new CorruptStreamError(`corrupt stream: fallback sample ${v} at (${x}, ${y}) outside 0..${symbolMax}`);
+        }
+        const value = lowBytes ? high * 256 + v : v;
+        out[i] = value;
+        model.update(value, x, c);
+      }
+    }
+  }
+  decoder.finish();
+  samples.set(out);
+}
+
+function withMode(mode: number, body: Uint8Array): Uint8Array {
+  const stream = new Uint8Array(1 + body.length);
+  stream[0] = mode;
+  stream.set(body, 1);
+  return stream;
+}
+
+/** The samples as bytes, 16-bit ones little-endian. */
+function rawBody(samples: Samples): Uint8Array {
+  if (samples instanceof Uint8Array) return samples;
+  const body = new Uint8Array(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) {
+    body[2 * i] = samples[i]! & 0xff;
+    body[2 * i + 1] = samples[i]! >>> 8;
+  }
+  return body;
+}
+
+function smallest(constant: number[] | null, samples: Samples, bytesPerValue: number, predictive: () => Uint8Array, raw: () => Uint8Array): Uint8Array {
+  if (constant) {
+    const body = new Uint8Array(constant.length * bytesPerValue);
+    constant.forEach((value, c) => {
+      body[c * bytesPerValue] = value & 0xff;
+      if (bytesPerValue === 2) body[c * 2 + 1] = value >>> 8;
+    });
+    return withMode(FALLBACK_MODE.constant, body);
+  }
+  const coded = predictive();
+  const rawLength = samples.length * bytesPerValue;
+  return coded.length < rawLength ? withMode(FALLBACK_MODE.predictive, coded) : withMode(FALLBACK_MODE.raw, raw());
+}
+
+/**
+ * Codes a plane group: `channels` interleaved channels (3 = RGB, coded with colour differences; any other count
+ * channel by channel).
+ * @param samples width * height * channels samples, Uint8Array for bitDepth 8, Uint16Array for 16
+ * @returns the stream: 1 byte more than the smallest of the constant, predictive and raw bodies
+ */
+export function encodeFallback(samples: Samples, width: number, height: number, channels: number): Uint8Array {
+  const bytesPerValue = samples instanceof Uint8Array ? 1 : 2;
+  const maxValue = bytesPerValue === 1 ? 255 : 65535;
+  return smallest(
+    constantValues(samples, channels), samples, bytesPerValue,
+    () => encodePredictive(samples, width, height, channels, maxValue, false),
+    () => rawBody(samples),
+  );
+}
+
+function bodyOf(stream: Uint8Array, what: string): { mode: number; body: Uint8Array } {
+  if (stream.length === 0) throw new CorruptStreamError(`corrupt stream: empty ${what}`);
+  const mode = stream[0]!;
+  if (mode !== FALLBACK_MODE.constant && mode !== FALLBACK_MODE.predictive && mode !== FALLBACK_MODE.raw) {
+    throw new CorruptStreamError(`corrupt stream: unknown ${what} mode ${mode}`);
+  }
+  return { mode, body: stream.subarray(1) };
+}
+
+function checkLength(body: Uint8Array, expected: number, what: string): void {
+  if (body.length !== expected) {
+    throw new CorruptStreamError(`corrupt stream: ${what} has ${body.length} bytes, expected ${expected}`);
+  }
+}
+
+/**
+ * Decodes a stream written by encodeFallback with the same geometry.
+ * @param bitDepth 8 (returns a Uint8Array) or 16 (a Uint16Array)
+ * @throws CorruptStreamError when the stream is damaged or does not fit the geometry
+ */
+export function decodeFallback(stream: Uint8Array, width: number, height: number, channels: number, bitDepth: 8 | 16): Samples {
+  const { mode, body } = bodyOf(stream, 'fallback stream');
+  const n = width * height * channels;
+  const out: Samples = bitDepth === 8 ? new Uint8Array(n) : new Uint16Array(n);
+  const bytesPerValue = bitDepth / 8;
+  if (mode === FALLBACK_MODE.constant) {
+    checkLength(body, channels * bytesPerValue, 'constant fallback stream');
+    for (let c = 0; c < channels; c++) {
+      const value = bytesPerValue === 1 ? body[c]! : body[2 * c]! | (body[2 * c + 1]! << 8);
+      for (let i = c; i < n; i += channels) out[i] = value;
+    }
+  } else if (mode === FALLBACK_MODE.raw) {
+    checkLength(body, n * bytesPerValue, 'raw fallback stream');
+    for (let i = 0; i < n; i++) out[i] = bytesPerValue === 1 ? body[i]! : body[2 * i]! | (body[2 * i + 1]! << 8);
+  } else {
+    decodePredictive(body, out, width, height, channels, bitDepth === 8 ? 255 : 65535, false);
+  }
+  return out;
+}
+
+/**
+ * Codes the low bytes of 16-bit samples whose high bytes the decoder already has (coded by the learned model),
+ * predicting each full sample from its decoded neighbours.
+ * @param samples width * height * channels 16-bit samples
+ */
+export function encodeLowBytes(samples: Uint16Array, width: number, height: number, channels: number): Uint8Array {
+  const low = new Uint8Array(samples.length);
+  for (let i = 0; i < samples.length; i++) low[i] = samples[i]! & 0xff;
+  return smallest(
+    constantValues(low, channels), low, 1,
+    () => encodePredictive(samples, width, height, channels, 65535, true),
+    () => low,
+  );
+}
+
+/**
+ * Decodes low bytes written by encodeLowBytes and joins them to `high`.
+ * @param high width * height * channels high bytes
+ * @returns the 16-bit samples
+ * @throws CorruptStreamError when the stream is damaged or does not fit the geometry
+ */
+export function decodeLowBytes(stream: Uint8Array, high: Uint8Array, width: number, height: number, channels: number): Uint16Array {
+  const { mode, body } = bodyOf(stream, 'low-byte stream');
+  const n = width * height * channels;
+  const out = new Uint16Array(n);
+  for (let i = 0; i < n; i++) out[i] = high[i]! << 8;
+  if (mode === FALLBACK_MODE.constant) {
+    checkLength(body, channels, 'constant low-byte stream');
+    for (let i = 0; i < n; i++) out[i]! |= body[i % channels]!;
+  } else if (mode === FALLBACK_MODE.raw) {
+    checkLength(body, n, 'raw low-byte stream');
+    for (let i = 0; i < n; i++) out[i]! |= body[i]!;
+  } else {
+    decodePredictive(body, out, width, height, channels, 65535, true);
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * The fallback coder: exact round trips in every mode (constant, predictive, raw) for 1..4 channels, 8 and 16 bits
+ * and low bytes; the mode choice and its size bounds; a pinned stream (format version 1 is frozen); clean errors
+ * for damaged streams; and its bits per sub-pixel on a real Kodak crop.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CorruptStreamError } from '../../src/core/errors.js';
+import { Random } from '../../src/core/random.js';
+import { sha256Hex } from '../../src/core/sha256.js';
+import { readImage } from '../../src/image/read-image.js';
+import {
+  FALLBACK_MODE, decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type Samples,
+} from '../../src/codec/fallback-coder.js';
+import { log2Times32 } from '../../src/codec/fallback-model.js';
+import { SHARED_DATA } from '../helpers/paths.js';
+
+/** A smooth image with mild noise: what the predictive model is for. */
+function smooth(width: number, height: number, channels: number, bitDepth: 8 | 16, seed: number): Samples {
+  const random = new Random(seed);
+  const out = bitDepth === 8 ? new Uint8Array(width * height * channels) : new Uint16Array(width * height * channels);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < channels; c++) {
+        out[(y * width + x) * channels + c] = bitDepth === 8
+          ? Math.min(255, 60 + x + 2 * y + 15 * c + random.nextInt(5))
+          : 4000 + 300 * x + 170 * y + 5000 * c + random.nextInt(16);
+      }
+    }
+  }
+  return out;
+}
+
+function noise(length: number, bitDepth: 8 | 16, seed: number): Samples {
+  const random = new Random(seed);
+  const out = bitDepth === 8 ? new Uint8Array(length) : new Uint16Array(length);
+  for (let i = 0; i < length; i++) out[i] = random.nextInt(bitDepth === 8 ? 256 : 65536);
+  return out;
+}
+
+test('round trips: every channel count, both depths, sizes down to 1x1, in the mode that fits', () => {
+  for (const bitDepth of [8, 16] as const) {
+    for (const channels of [1, 2, 3, 4]) {
+      for (const [width, height] of [[1, 1], [1, 7], [9, 1], [33, 17], [64, 64]] as const) {
+        const samples = smooth(width, height, channels, bitDepth, width * 31 + height + channels);
+        const stream = encodeFallback(samples, width, height, channels);
+        assert.deepEqual(decodeFallback(stream, width, height, channels, bitDepth), samples, `${width}x${height}x${channels} ${bitDepth}-bit`);
+        assert.ok(stream.length <= 1 + samples.length * (bitDepth / 8), 'never more than raw plus the mode byte');
+        if (width * height >= 33 * 17) assert.equal(stream[0], FALLBACK_MODE.predictive);
+      }
+    }
+  }
+});
+
+test('a constant group costs the mode byte and one value per channel', () => {
+  const rgba = new Uint8Array(40 * 30 * 4).map((_, i) => [10, 20, 30, 255][i % 4]!);
+  const stream = encodeFallback(rgba, 40, 30, 4);
+  assert.deepEqual([...stream], [FALLBACK_MODE.constant, 10, 20, 30, 255]);
+  assert.deepEqual(decodeFallback(stream, 40, 30, 4, 8), rgba);
+  const alpha16 = new Uint16Array(50).fill(0xabcd);
+  const stream16 = encodeFallback(alpha16, 10, 5, 1);
+  assert.deepEqual([...stream16], [FALLBACK_MODE.constant, 0xcd, 0xab]);
+  assert.deepEqual(decodeFallback(stream16, 10, 5, 1, 16), alpha16);
+});
+
+test('noise is stored raw: exactly one byte more than the samples', () => {
+  for (const bitDepth of [8, 16] as const) {
+    const samples = noise(32 * 32 * 3, bitDepth, bitDepth);
+    const stream = encodeFallback(samples, 32, 32, 3);
+    assert.equal(stream[0], FALLBACK_MODE.raw);
+    assert.equal(stream.length, 1 + samples.length * (bitDepth / 8));
+    assert.deepEqual(decodeFallback(stream, 32, 32, 3, bitDepth), samples);
+  }
+});
+
+test('16-bit low bytes given the high bytes: round trips in every mode, smooth data costs less than raw', () => {
+  const samples = smooth(48, 40, 3, 16, 5) as Uint16Array;
+  const high = Uint8Array.from(samples, (v) => v >>> 8);
+  const stream = encodeLowBytes(samples, 48, 40, 3);
+  assert.equal(stream[0], FALLBACK_MODE.predictive);
+  assert.ok(stream.length < 0.8 * samples.length, `${stream.length} bytes for ${samples.length} low bytes`);
+  assert.deepEqual(decodeLowBytes(stream, high, 48, 40, 3), samples);
+  const noisy = noise(20 * 10, 16, 9) as Uint16Array;
+  const rawStream = encodeLowBytes(noisy, 20, 10, 1);
+  assert.equal(rawStream[0], FALLBACK_MODE.raw);
+  assert.deepEqual(decodeLowBytes(rawStream, Uint8Array.from(noisy, (v) => v >>> 8), 20, 10, 1), noisy);
+  const scaled = Uint16Array.from({ length: 30 }, (_, i) => (i * 8) * 256 + 7);
+  const constant = encodeLowBytes(scaled, 6, 5, 1);
+  assert.deepEqual([...constant], [FALLBACK_MODE.constant, 7]);
+  assert.deepEqual(decodeLowBytes(constant, Uint8Array.from(scaled, (v) => v >>> 8), 6, 5, 1), scaled);
+});
+
+test('pinned stream: a fixed RGB tile codes to the same bytes forever (format version 1)', () => {
+  const stream = encodeFallback(smooth(64, 48, 3, 8, 77), 64, 48, 3);
+  assert.equal(stream.length, 3947);
+  assert.equal(sha256Hex(stream), 'ec49a5c52454736e84b41536c24abc857301131633f24121a3230998c4086b81');
+});
+
+test('log2Times32: exact at powers of two, linear between them', () => {
+  assert.deepEqual([1, 2, 3, 4, 6, 1024, 1536, 2 ** 31].map(log2Times32), [0, 32, 48, 64, 80, 320, 336, 992]);
+});
+
+test('damaged streams are corrupt-stream errors, never wrong samples', () => {
+  const samples = smooth(33, 17, 3, 8, 3);
+  const stream = encodeFallback(samples, 33, 17, 3);
+  const bad = (bytes: Uint8Array, what: string): void => {
+    assert.throws(() => decodeFallback(bytes, 33, 17, 3, 8), CorruptStreamError, what);
+  };
+  bad(new Uint8Array(0), 'empty');
+  bad(Uint8Array.of(7, ...stream.subarray(1)), 'unknown mode');
+  bad(stream.subarray(0, stream.length - 2), 'truncated');
+  bad(Uint8Array.of(...stream, 0, 0), 'trailing bytes');
+  bad(Uint8Array.of(FALLBACK_MODE.constant, 1, 2), 'short constant');
+  bad(Uint8Array.of(FALLBACK_MODE.raw, 1, 2, 3), 'short raw');
+  for (let at = 1; at < stream.length; at += 7) {
+    const flipped = stream.slice();
+    flipped[at]! ^= 0x24;
+    bad(flipped, `bit flip at byte ${at}`);
+  }
+  assert.throws(() => decodeLowBytes(Uint8Array.of(9), new Uint8Array(4), 2, 2, 1), CorruptStreamError);
+});
+
+test('real data: a 256x256 Kodak crop codes below 3.3 bits per sub-pixel', async () => {
+  const image = await readImage(readFileSync(path.join(SHARED_DATA, 'kodak', 'kodim23.png')));
+  const size = 256;
+  const crop = new Uint8Array(size * size * 3);
+  for (let y = 0; y < size; y++) crop.set(image.data.subarray(((200 + y) * image.width + 256) * 3, ((200 + y) * image.width + 256 + size) * 3), y * size * 3);
+  const stream = encodeFallback(crop, size, size, 3);
+  assert.deepEqual(decodeFallback(stream, size, size, 3, 8), crop);
+  const bpsp = (stream.length * 8) / crop.length;
+  assert.ok(bpsp < 3.3 && bpsp > 1.5, `${bpsp.toFixed(3)} bits per sub-pixel`);
+});
