@@ -123,7 +123,7 @@ export class TilePool {
     }
     await this.run(count, (id) => {
       const { payload, fallback, shape } = job(id);
-      const copy = payload.slice();
+      const copy = new Uint8Array(payload); // a copy with its own buffer (a Buffer's slice() would share the file's)
       return { message: { id, op: 'decode', payload: copy, fallback, shape, format }, transfer: [copy.buffer] };
     }, (id, result) => {
       if (!('samples' in result)) throw new InternalError('internal error: a tile worker answered a decode job with a payload');

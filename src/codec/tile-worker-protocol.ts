@@ -57,5 +57,5 @@ export function deserializeError(error: SerializedError): IdfzError {
 /** An array that owns its whole buffer (a copy when it is a view), so that it can be transferred. */
 export function ownedArray<T extends Samples>(array: T): T {
   if (array.byteOffset === 0 && array.byteLength === array.buffer.byteLength && array.buffer instanceof ArrayBuffer) return array;
-  return array.slice() as T;
+  return (array instanceof Uint8Array ? new Uint8Array(array) : new Uint16Array(array)) as T;
 }

@@ -1,0 +1,98 @@
+/**
+ * What compress and decompress share as batch commands (not a command itself): where each input's output goes
+ * (`-o` file, `-o` folder, `-o -` stdout, or beside the input with a new extension), writing it atomically or to
+ * stdout, and running a batch that goes on past a bad file and exits 1 at the end. Follows `idfz convert`.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunState } from '../command.js';
+import type { CliContext } from '../context.js';
+import { reportError } from '../report-error.js';
+import { atomicWrite, writeToStream } from '../../core/atomic-write.js';
+import { IdfzError, InternalError, UsageError } from '../../core/errors.js';
+import { log } from '../../core/log.js';
+
+/** Where each input goes: stdout, one file, a folder that receives `<input name><extension>`, or beside it. */
+export type BatchTarget = { kind: 'stdout' } | { kind: 'file'; path: string } | { kind: 'folder'; path: string } | { kind: 'beside' };
+
+/**
+ * Works out the target from the inputs and `-o`.
+ * @throws UsageError for "-" twice, `-o -` with several inputs, several inputs with `-o` that is not a folder, or a
+ *   folder `-o` for "-"
+ */
+export async function batchTarget(ctx: CliContext, inputs: readonly string[], output: string | undefined): Promise<BatchTarget> {
+  if (inputs.filter((input) => input === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
+  if (output === undefined) return inputs.length === 1 && inputs[0] === '-' ? { kind: 'stdout' } : { kind: 'beside' };
+  if (output === '-') {
+    if (inputs.length > 1) throw new UsageError(`-o - writes one file to stdout, but ${inputs.length} inputs were given`);
+    return { kind: 'stdout' };
+  }
+  const resolved = path.resolve(ctx.cwd, output);
+  const isFolder = await stat(resolved).then((info) => info.isDirectory(), () => false);
+  if (isFolder) {
+    if (inputs.includes('-')) throw new UsageError(`-o ${output} is a folder, which cannot name the output of "-"; give a file name`);
+    return { kind: 'folder', path: resolved };
+  }
+  if (inputs.length > 1) throw new UsageError(`-o ${output}: with ${inputs.length} inputs, -o must be an existing folder`);
+  return { kind: 'file', path: resolved };
+}
+
+/** The name of an input in messages: the path as given, or `stdin`. */
+export function inputName(input: string): string {
+  return input === '-' ? 'stdin' : input;
+}
+
+/**
+ * Writes one output: to stdout, or atomically to its file (never replacing one without `force`).
+ * @param extension the output extension with its dot (for outputs named after their input)
+ * @returns the name to show for the output (relative to the working directory when inside it), or `stdout`
+ * @throws UsageError when the file exists without `force` or cannot be written; LimitError when the disk is full
+ */
+export async function writeBatchOutput(
+  ctx: CliContext, input: string, target: BatchTarget, extension: string, bytes: Uint8Array, force: boolean,
+): Promise<string> {
+  if (target.kind === 'stdout') {
+    await writeToStream(ctx.stdout, bytes);
+    return 'stdout';
+  }
+  const parsed = path.parse(input);
+  const destination = target.kind === 'file'
+    ? target.path
+    : target.kind === 'folder'
+      ? path.join(target.path, parsed.name + extension)
+      : path.resolve(ctx.cwd, parsed.dir, parsed.name + extension);
+  const relative = path.relative(ctx.cwd, destination);
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? destination : relative;
+  await atomicWrite(destination, bytes, { force, name: shown });
+  return shown;
+}
+
+/** `error` with its message prefixed by `name: ` unless it already names it (so every batch line says which file). */
+function naming(name: string, error: IdfzError): IdfzError {
+  if (error.message.startsWith(`${name}: `)) return error;
+  const ErrorClass = error.constructor as new (message: string, options?: { cause?: unknown }) => IdfzError;
+  return new ErrorClass(`${name}: ${error.message}`, { cause: error });
+}
+
+/**
+ * Runs `one` for every input. A failure that idfz understands is reported in one line and the batch goes on; the
+ * exit code becomes 1. A bug (InternalError or anything unexpected) stops the batch.
+ */
+export async function runBatch(
+  ctx: CliContext, state: RunState, inputs: readonly string[], verbose: boolean, one: (input: string) => Promise<void>,
+): Promise<void> {
+  let failed = 0;
+  for (const input of inputs) {
+    try {
+      await one(input);
+    } catch (error) {
+      if (!(error instanceof IdfzError) || error instanceof InternalError) throw error;
+      reportError(ctx, error instanceof UsageError ? error : naming(inputName(input), error), verbose);
+      failed++;
+    }
+  }
+  if (failed > 0) {
+    if (inputs.length > 1) log.warn(`${failed} of ${inputs.length} inputs failed`);
+    state.exitCode = Math.max(state.exitCode, 1);
+  }
+}

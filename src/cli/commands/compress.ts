@@ -1,0 +1,116 @@
+/**
+ * `idfz compress IN... [-o OUT] [--model ID|PATH] [--threads N] [--tile-size N] [--max-pixels N] [-f] [--json]`:
+ * images (or `-`, stdin) to `.idf` files, `photo.png` -> `photo.idf` by default. Outputs are written atomically and
+ * never replace a file without -f; a batch goes on past a bad file and exits 1 at the end. Without --model the
+ * installed default model is used, or the fallback coder alone when none is installed.
+ */
+import { Command } from 'commander';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { CommandFactory, RunState } from '../command.js';
+import type { CliContext } from '../context.js';
+import { integerIn } from '../option-parsers.js';
+import { batchTarget, inputName, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
+import { UsageError } from '../../core/errors.js';
+import { log } from '../../core/log.js';
+import { readInput } from '../../core/read-input.js';
+import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE } from '../../codec/index.js';
+import { describePixels } from '../../image/pixel-buffer.js';
+import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
+import { defaultModel, loadModel, resolveModel, type LoadedModel } from '../../zoo/index.js';
+
+interface CompressFlags {
+  output?: string;
+  model?: string;
+  threads: number;
+  tileSize: number;
+  maxPixels: number;
+  force?: boolean;
+  json?: boolean;
+}
+
+/** The model for each image: the --model one, or the installed default for its colour channels (loaded once each). */
+class ModelChoice {
+  private readonly loaded = new Map<string, Promise<LoadedModel | null>>();
+  private warned = false;
+
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly explicit: string | undefined,
+  ) {}
+
+  /** The model to offer the codec for an image with `colourChannels` colour channels, or null for none. */
+  async forImage(colourChannels: number): Promise<LoadedModel | null> {
+    const key = this.explicit ?? `default-${colourChannels}`;
+    let model = this.loaded.get(key);
+    if (!model) {
+      model = this.load(colourChannels);
+      this.loaded.set(key, model);
+    }
+    return model;
+  }
+
+  private async load(colourChannels: number): Promise<LoadedModel | null> {
+    if (this.explicit !== undefined) return loadModel(await resolveModel(this.explicit, { cwd: this.ctx.cwd }));
+    const record = await defaultModel(colourChannels);
+    if (!record && !this.warned) {
+      this.warned = true;
+      log.warn(`no default model for ${colourChannels === 1 ? 'grey' : 'RGB'} images is installed (see idfz models): coding with the fallback coder only`);
+    }
+    return record ? loadModel(record) : null;
+  }
+}
+
+async function compressOne(ctx: CliContext, input: string, target: BatchTarget, flags: CompressFlags, models: ModelChoice): Promise<void> {
+  const started = performance.now();
+  const name = inputName(input);
+  const bytes = await readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name });
+  const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name });
+  const model = await models.forImage(pixels.channels >= 3 ? 3 : 1);
+  const result = await compress(pixels, { model, threads: flags.threads, tileSize: flags.tileSize, maxPixels: flags.maxPixels });
+  const output = await writeBatchOutput(ctx, input, target, '.idf', result.bytes, flags.force === true);
+  const seconds = (performance.now() - started) / 1000;
+  const summary = {
+    input: name,
+    output,
+    bytes: result.bytes.length,
+    bitsPerDim: (result.bytes.length * 8) / (pixels.width * pixels.height * pixels.channels),
+    width: pixels.width,
+    height: pixels.height,
+    channels: pixels.channels,
+    bitDepth: pixels.bitDepth,
+    model: result.model?.id ?? null,
+    tiles: result.tiles,
+    learnedTiles: result.learnedTiles,
+    seconds: Number(seconds.toFixed(3)),
+  };
+  if (flags.json) ctx.stdout.write(`${JSON.stringify(summary)}\n`);
+  log.debug(summary, `${name}: ${describePixels(pixels)} -> ${output}: ${summary.bytes} bytes, ${summary.bitsPerDim.toFixed(4)} bits per sub-pixel, ` +
+    `${summary.model ? `model ${summary.model} (${result.learnedTiles} of ${result.tiles} tiles)` : 'fallback coder only'}, ${seconds.toFixed(2)} s`);
+}
+
+async function runCompress(ctx: CliContext, state: RunState, inputs: readonly string[], flags: CompressFlags, verbose: boolean): Promise<void> {
+  const target = await batchTarget(ctx, inputs, flags.output);
+  if (flags.json && target.kind === 'stdout') throw new UsageError('--json prints on stdout, which the compressed file already uses; give -o a file name');
+  const models = new ModelChoice(ctx, flags.model);
+  if (flags.model !== undefined) await models.forImage(3); // a bad --model fails the whole run up front
+  await runBatch(ctx, state, inputs, verbose, (input) => compressOne(ctx, input, target, flags, models));
+}
+
+/** The `compress` command. */
+export const compressCommand: CommandFactory = (ctx, state) =>
+  new Command('compress')
+    .description('compress images (PNG, JPEG, WebP, TIFF, GIF, AVIF, PNM; "-" = stdin) into .idf files, losslessly')
+    .argument('<inputs...>', 'image files, or "-" for standard input')
+    .option('-o, --output <path>', 'output file ("-" = stdout), or an existing folder for several inputs (default: each input with the extension .idf; stdout for "-")')
+    .option('--model <id|path>', 'model id (see idfz models) or the path of a model folder (default: the installed default model)')
+    .option('--threads <n>', 'threads that code tiles (the output does not depend on it)', integerIn('--threads', 1, MAX_THREADS), defaultThreads())
+    .option('--tile-size <n>', 'tile width and height in pixels, rounded up to the model\'s multiple', integerIn('--tile-size', 1, MAX_TILE_SIZE), DEFAULT_TILE_SIZE)
+    .option('--max-pixels <n>', 'refuse images with more pixels (checked before decoding)', integerIn('--max-pixels', 1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
+    .option('-f, --force', 'overwrite existing output files')
+    .option('--json', 'print one JSON object per file on stdout: bytes, bitsPerDim, width, height, channels, model, seconds, ...')
+    .addHelpText('after', '\nExit status: 0 when every input was compressed, 1 when any failed (each failure is one line on stderr).')
+    .action(async function (this: Command, inputs: string[], flags: CompressFlags) {
+      const verbose = this.optsWithGlobals<{ verbose?: boolean }>().verbose === true;
+      await runCompress(ctx, state, inputs, flags, verbose);
+    });
