@@ -14,6 +14,7 @@ import { actnormForward, actnormInverse, couplingForward, couplingInverse, split
 import { convForward, denseForward, exactLinearLogdet, linearInverse, type InverseKind, type LinearParams, type LogdetMode } from './linear-layers.js';
 import { logitForward, logitInverse } from './preprocess.js';
 import { smoothLeakyReluForward, smoothLeakyReluInverse } from './smooth-leaky-relu.js';
+import { splineForward, splineInverse, type SplineParams } from './spline-activation.js';
 import { imageDimension, layerShapes, type ImageShape, type SnfSpec } from './snf-spec.js';
 import { paramLayout, snfParams, type ParamSlot, type SnfParam } from './snf-params.js';
 
@@ -78,6 +79,10 @@ export class SnfFlow {
     return { w1: get('conv1.w'), b1: get('conv1.b'), w2: get('conv2.w'), b2: get('conv2.b'), w3: get('conv3.w'), b3: get('conv3.b'), logs3: get('conv3.logs') };
   }
 
+  private spline(t: ParamTensors, i: number): SplineParams {
+    return { widths: t.get(`L${i}.widths`)!, heights: t.get(`L${i}.heights`)!, derivatives: t.get(`L${i}.derivatives`)! };
+  }
+
   /** Runs layer i forward. */
   private layerForward(i: number, x: tf.Tensor4D, t: ParamTensors, mode: LogdetMode): LayerOutput {
     const layer = this.spec.layers[i]!;
@@ -92,6 +97,10 @@ export class SnfFlow {
       }
       case 'smooth-leaky-relu': {
         const out = smoothLeakyReluForward(x, layer.alpha);
+        return { y: out.y, logLikelihood: out.logdet, linearLogdet: null, reconstruction: null };
+      }
+      case 'spline': {
+        const out = splineForward(x, this.spline(t, i), layer.bins, layer.tailBound);
         return { y: out.y, logLikelihood: out.logdet, linearLogdet: null, reconstruction: null };
       }
       case 'squeeze':
@@ -246,6 +255,9 @@ export class SnfFlow {
             break;
           case 'smooth-leaky-relu':
             y = smoothLeakyReluInverse(y, layer.alpha);
+            break;
+          case 'spline':
+            y = splineInverse(y, this.spline(t, i), layer.bins, layer.tailBound);
             break;
           case 'squeeze':
             y = unsqueeze(y);

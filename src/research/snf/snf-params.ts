@@ -2,7 +2,8 @@
  * The parameters of an SNF model in a fixed order (one flat float32 vector in training and checkpoints) and their
  * initial values from a seed, as in the paper's code: dense W = I; 1x1 conv W random orthogonal; k x k conv W = Dirac
  * + N(0, (0.01 sqrt(2 / (2 C k^2)))^2); every learned inverse R starts as W^T (flipped, transposed kernel for convs);
- * coupling networks start with PyTorch's default uniform init and a zero last layer (each coupling is the identity).
+ * coupling networks start with PyTorch's default uniform init and a zero last layer (each coupling is the identity);
+ * spline activations start near the identity (unnormalised parameters N(0, 0.01^2)).
  * Invariant: exact-gradient models have no R parameters at all.
  */
 import { Random } from '../../core/random.js';
@@ -16,6 +17,7 @@ export type SnfInit =
   /** R = W^T (dense, 1x1) or the flipped, channel-transposed kernel of W: the inverse at initialisation. */
   | { readonly kind: 'transpose-of'; readonly name: string }
   | { readonly kind: 'zeros' }
+  | { readonly kind: 'normal'; readonly std: number }
   | { readonly kind: 'uniform'; readonly bound: number };
 
 /** One named parameter. Dense W / R are [D, D] (z = x W); conv kernels [k, k, in, out]; biases [out]. */
@@ -65,6 +67,12 @@ export function snfParams(spec: SnfSpec): SnfParam[] {
       params.push({ name: `${prefix}.w`, shape: [k, k, channels, channels], init });
       if (selfNormalizing) params.push({ name: `${prefix}.r`, shape: [k, k, channels, channels], init: { kind: 'transpose-of', name: `${prefix}.w` } });
       params.push({ name: `${prefix}.b`, shape: [channels], init: { kind: 'zeros' } });
+    } else if (layer.kind === 'spline') {
+      const d = height * width * channels;
+      // The paper's code: N(0, 0.01^2) for every unnormalised width, height and derivative (near-identity splines).
+      params.push({ name: `${prefix}.widths`, shape: [d, layer.bins], init: { kind: 'normal', std: 0.01 } });
+      params.push({ name: `${prefix}.heights`, shape: [d, layer.bins], init: { kind: 'normal', std: 0.01 } });
+      params.push({ name: `${prefix}.derivatives`, shape: [d, layer.bins - 1], init: { kind: 'normal', std: 0.01 } });
     } else if (layer.kind === 'actnorm') {
       params.push({ name: `${prefix}.shift`, shape: [channels], init: { kind: 'zeros' } });
       params.push({ name: `${prefix}.logScale`, shape: [channels], init: { kind: 'zeros' } });
@@ -159,6 +167,9 @@ export function initialSnfParams(spec: SnfSpec, seed: number): Float32Array {
       }
       case 'uniform':
         for (let i = 0; i < view.length; i++) view[i] = (2 * random.nextFloat() - 1) * init.bound;
+        break;
+      case 'normal':
+        for (let i = 0; i < view.length; i++) view[i] = init.std * random.nextNormal();
         break;
       case 'zeros':
         break;

@@ -40,16 +40,15 @@ function fcLayers(): SnfLayer[] {
 }
 
 /**
- * The 9-layer CNN: 3 blocks of three 3x3 convolutions, a squeeze between blocks, an activation after every conv but
- * the last. The paper's script uses rational-quadratic spline activations here; this preset uses the smooth leaky
- * ReLU of the FC model (the difference is documented in docs/snf.md).
+ * The 9-layer CNN: 3 blocks of three 3x3 convolutions, a squeeze between blocks, and after every conv but the last a
+ * rational-quadratic spline activation per dimension (5 bins on [-10, 10], as the paper's script).
  */
 function convLayers(): SnfLayer[] {
   const layers: SnfLayer[] = [];
   for (let block = 0; block < 3; block++) {
     for (let i = 0; i < 3; i++) {
       layers.push({ kind: 'conv', kernel: 3 });
-      if (!(block === 2 && i === 2)) layers.push({ kind: 'smooth-leaky-relu', alpha: SLR_ALPHA });
+      if (!(block === 2 && i === 2)) layers.push({ kind: 'spline', bins: 5, tailBound: 10 });
     }
     if (block < 2) layers.push({ kind: 'squeeze' });
   }

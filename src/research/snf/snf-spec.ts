@@ -21,6 +21,8 @@ export type SnfLayer =
   | { readonly kind: 'conv'; readonly kernel: number }
   /** Smooth leaky ReLU y = a x + (1 - a) softplus(x) (paper s.5.1), elementwise. */
   | { readonly kind: 'smooth-leaky-relu'; readonly alpha: number }
+  /** Rational-quadratic spline per dimension, K bins on [-B, B], identity outside (the paper's CNN activation). */
+  | { readonly kind: 'spline'; readonly bins: number; readonly tailBound: number }
   /** Space to depth 2x2: [H, W, C] -> [H/2, W/2, 4C]. */
   | { readonly kind: 'squeeze' }
   /** Per-channel affine y = (x - shift) exp(-logScale), initialised from the first batch (Glow). */
@@ -98,6 +100,10 @@ export function checkSnfSpec(value: unknown, where: string): SnfSpec {
         break;
       case 'smooth-leaky-relu':
         if (!(layer.alpha > 0 && layer.alpha < 1)) throw fail(`${at}: alpha must be in (0, 1)`);
+        break;
+      case 'spline':
+        if (!Number.isSafeInteger(layer.bins) || layer.bins < 2 || layer.bins > 64) throw fail(`${at}: bins must be an integer 2..64`);
+        if (!(layer.tailBound > 0 && Number.isFinite(layer.tailBound))) throw fail(`${at}: tailBound must be a positive number`);
         break;
       case 'squeeze':
         if (shape.height % 2 !== 0 || shape.width % 2 !== 0) throw fail(`${at}: cannot squeeze ${shape.height}x${shape.width} (sides must be even)`);
