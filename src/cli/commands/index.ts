@@ -12,5 +12,6 @@ import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { benchCommand } from './bench.js';
 import { snfCommand } from './snf.js';
+import { blrnetCommand } from './blrnet.js';
 
-export const COMMANDS: readonly CommandFactory[] = [compressCommand, decompressCommand, infoCommand, modelsCommand, trainCommand, evalCommand, exportCommand, benchCommand, convertCommand, snfCommand];
+export const COMMANDS: readonly CommandFactory[] = [compressCommand, decompressCommand, infoCommand, modelsCommand, trainCommand, evalCommand, exportCommand, benchCommand, convertCommand, snfCommand, blrnetCommand];
