@@ -15,6 +15,10 @@ import { writeIntegerIdf } from '../../src/engine/integer-idf-file.js';
 import { sha256Hex } from '../../src/core/sha256.js';
 import { MANIFEST, fixturePath, type ValidFixture } from '../image/fixture-manifest.js';
 import { tinyIntegerModel } from '../helpers/tiny-model.js';
+import { SHARED_DATA } from '../helpers/paths.js';
+import { createPixelBuffer } from '../../src/image/pixel-buffer.js';
+import { writeImage } from '../../src/image/write-image.js';
+import { listModels } from '../../src/zoo/index.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'idfz-compress-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -164,6 +168,33 @@ test('--model: a model folder is used (padding to its multiple); an unknown id o
   assert.equal(damaged.code, 1);
   assertOneLine(damaged, /tiny\/model\.idfm: sha256 [0-9a-f]{16}\.\.\. does not match the manifest's/);
   assert.deepEqual(listing(folder), before);
+});
+
+test('the installed cifar10 model codes some tiles of a real photo; decompress finds it by numeric id', async (t) => {
+  if (!(await listModels()).models.some((model) => model.id === 'cifar10')) {
+    t.skip('cifar10 is not installed');
+    return;
+  }
+  const folder = workspace();
+  const kodim05 = await readImage(readFileSync(path.join(SHARED_DATA, 'kodak', 'kodim05.png')));
+  const crop = new Uint8Array(96 * 64 * 3);
+  for (let y = 0; y < 64; y++) crop.set(kodim05.data.subarray(((384 + y) * 768 + 128) * 3, ((384 + y) * 768 + 224) * 3), y * 96 * 3);
+  writeFileSync(path.join(folder, 'crop.png'), await writeImage(createPixelBuffer({ width: 96, height: 64, channels: 3, bitDepth: 8, data: crop }), 'png'));
+  const files: Buffer[] = [];
+  for (const threads of ['1', '2']) {
+    const result = await runCli(['compress', 'crop.png', '-o', `t${threads}.idf`, '--model', 'cifar10', '--tile-size', '32', '--threads', threads, '--json'], { cwd: folder });
+    assert.deepEqual([result.code, result.stderr], [0, '']);
+    const summary = JSON.parse(result.stdout.toString()) as { model: string; learnedTiles: number; tiles: number };
+    assert.equal(summary.model, 'cifar10');
+    assert.ok(summary.learnedTiles > 0 && summary.learnedTiles < summary.tiles, `${summary.learnedTiles} of ${summary.tiles} tiles learned`);
+    files.push(readFileSync(path.join(folder, `t${threads}.idf`)));
+  }
+  assert.deepEqual(files[1], files[0]);
+  const back = await runCli(['decompress', 't1.idf', '--format', 'pnm', '--json'], { cwd: folder });
+  assert.deepEqual([back.code, back.stderr], [0, '']);
+  assert.equal((JSON.parse(back.stdout.toString()) as { model: string }).model, 'cifar10');
+  assert.deepEqual((await pixelsOf(path.join(folder, 't1.ppm'))).data, crop);
+  assert.match((await runCli(['info', 't1.idf'], { cwd: folder })).stdout.toString(), /\n {2}model: cifar10 \(numeric id 1, sha256 [0-9a-f]{8}\.\.\.\)\n/);
 });
 
 test('compress --help documents the options and the exit status', async () => {
