@@ -74,7 +74,7 @@ test('default output beside the input; --json has the issue\'s fields; bitsPerDi
   const folder = workspace();
   mkdirSync(path.join(folder, 'in'));
   copyFileSync(fixturePath('rgb-257x129.png'), path.join(folder, 'in', 'photo.png'));
-  const result = await runCli(['-q', 'compress', 'in/photo.png', '--json', '--tile-size', '64'], { cwd: folder });
+  const result = await runCli(['-q', 'compress', 'in/photo.png', '--json', '--tile-size', '64', '--no-model'], { cwd: folder });
   assert.deepEqual([result.code, result.stderr], [0, '']);
   const summary = JSON.parse(result.stdout.toString()) as Record<string, unknown>;
   const bytes = readFileSync(path.join(folder, 'in', 'photo.idf'));
@@ -138,9 +138,14 @@ test('"-": stdin to stdout; --json with stdout output is a usage error; "-" twic
   assertOneLine(twice, /can be given only once/);
 });
 
-test('--max-pixels: at the image size it compresses, below it refuses', async () => {
+test('--max-pixels: at the image size it compresses (padding may exceed it), below it refuses', async () => {
   const folder = workspace('rgb-33x17.png');
-  assert.equal((await runCli(['-q', 'compress', 'rgb-33x17.png', '--max-pixels', '561'], { cwd: folder })).code, 0);
+  const bytes = writeIntegerIdf(await tinyIntegerModel(21));
+  mkdirSync(path.join(folder, 'tiny'));
+  writeFileSync(path.join(folder, 'tiny', 'model.idfm'), bytes);
+  writeFileSync(path.join(folder, 'tiny', 'manifest.json'), JSON.stringify({ id: 'tiny', numericId: 77, file: 'model.idfm', sha256: sha256Hex(bytes), channels: 3 }));
+  assert.equal((await runCli(['-q', 'compress', 'rgb-33x17.png', '--max-pixels', '561', '--model', './tiny'], { cwd: folder })).code, 0);
+  assert.equal(readIdfHeader(readFileSync(path.join(folder, 'rgb-33x17.idf'))).paddedWidth, 36);
   const over = await runCli(['-q', 'compress', 'rgb-33x17.png', '--max-pixels', '560', '-f'], { cwd: folder });
   assert.equal(over.code, 1);
   assertOneLine(over, /^idfz: rgb-33x17\.png: 33x17 image has 561 pixels, above the limit of 560/);
@@ -197,10 +202,19 @@ test('the installed cifar10 model codes some tiles of a real photo; decompress f
   assert.match((await runCli(['info', 't1.idf'], { cwd: folder })).stdout.toString(), /\n {2}model: cifar10 \(numeric id 1, sha256 [0-9a-f]{8}\.\.\.\)\n/);
 });
 
+test('--no-model: every tile through the fallback coder; the file names no model', async () => {
+  const folder = workspace('rgb-257x129.png');
+  const result = await runCli(['-q', 'compress', 'rgb-257x129.png', '--no-model', '--json', '--threads', '1'], { cwd: folder });
+  assert.deepEqual([result.code, result.stderr], [0, '']);
+  assert.deepEqual(JSON.parse(result.stdout.toString()).model, null);
+  const header = readIdfHeader(readFileSync(path.join(folder, 'rgb-257x129.idf')));
+  assert.deepEqual([header.modelId, header.paddedWidth, header.paddedHeight], [0, 257, 129]);
+});
+
 test('compress --help documents the options and the exit status', async () => {
   const result = await runCli(['compress', '--help']);
   assert.equal(result.code, 0);
-  for (const option of ['-o, --output <path>', '--model <id|path>', '--threads <n>', '--tile-size <n>', '--max-pixels <n>', '-f, --force', '--json', 'Exit status']) {
+  for (const option of ['-o, --output <path>', '--model <id|path>', '--no-model', '--threads <n>', '--tile-size <n>', '--max-pixels <n>', '-f, --force', '--json', 'Exit status']) {
     assert.ok(result.stdout.toString().includes(option), option);
   }
 });

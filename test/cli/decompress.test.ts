@@ -25,7 +25,7 @@ test.after(() => rmSync(root, { recursive: true, force: true }));
 let folders = 0;
 let photo: Buffer;
 test.before(async () => {
-  const compressed = await runCli(['-q', 'compress', fixturePath('rgba-257x129.png'), '-o', path.join(root, 'photo.idf'), '--tile-size', '64']);
+  const compressed = await runCli(['-q', 'compress', fixturePath('rgba-257x129.png'), '-o', path.join(root, 'photo.idf'), '--tile-size', '64', '--no-model']);
   assert.equal(compressed.code, 0);
   photo = readFileSync(path.join(root, 'photo.idf'));
 });

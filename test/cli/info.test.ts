@@ -19,7 +19,7 @@ const root = mkdtempSync(path.join(tmpdir(), 'idfz-info-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
 test('info: text and JSON for a file coded without a model', async () => {
-  assert.equal((await runCli(['-q', 'compress', fixturePath('rgba-257x129.png'), '-o', path.join(root, 'a.idf'), '--tile-size', '64', '--threads', '1'])).code, 0);
+  assert.equal((await runCli(['-q', 'compress', fixturePath('rgba-257x129.png'), '-o', path.join(root, 'a.idf'), '--tile-size', '64', '--threads', '1', '--no-model'])).code, 0);
   const bytes = readFileSync(path.join(root, 'a.idf'));
   const header = readIdfHeader(bytes);
   const text = await runCli(['info', 'a.idf'], { cwd: root });

@@ -1,8 +1,8 @@
 /**
- * `idfz compress IN... [-o OUT] [--model ID|PATH] [--threads N] [--tile-size N] [--max-pixels N] [-f] [--json]`:
- * images (or `-`, stdin) to `.idf` files, `photo.png` -> `photo.idf` by default. Outputs are written atomically and
- * never replace a file without -f; a batch goes on past a bad file and exits 1 at the end. Without --model the
- * installed default model is used, or the fallback coder alone when none is installed.
+ * `idfz compress IN... [-o OUT] [--model ID|PATH | --no-model] [--threads N] [--tile-size N] [--max-pixels N] [-f]
+ * [--json]`: images (or `-`, stdin) to `.idf` files, `photo.png` -> `photo.idf` by default. Outputs are written
+ * atomically and never replace a file without -f; a batch goes on past a bad file and exits 1 at the end. Without
+ * --model the installed default model is used, or the fallback coder alone when none is installed.
  */
 import { Command } from 'commander';
 import path from 'node:path';
@@ -15,13 +15,15 @@ import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { readInput } from '../../core/read-input.js';
 import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE } from '../../codec/index.js';
+import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS } from '../../container/index.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
 import { defaultModel, loadModel, resolveModel, type LoadedModel } from '../../zoo/index.js';
 
 interface CompressFlags {
   output?: string;
-  model?: string;
+  /** A model id or folder; false for --no-model; undefined for the default model. */
+  model?: string | false;
   threads: number;
   tileSize: number;
   maxPixels: number;
@@ -36,11 +38,12 @@ class ModelChoice {
 
   constructor(
     private readonly ctx: CliContext,
-    private readonly explicit: string | undefined,
+    private readonly explicit: string | false | undefined,
   ) {}
 
   /** The model to offer the codec for an image with `colourChannels` colour channels, or null for none. */
   async forImage(colourChannels: number): Promise<LoadedModel | null> {
+    if (this.explicit === false) return null;
     const key = this.explicit ?? `default-${colourChannels}`;
     let model = this.loaded.get(key);
     if (!model) {
@@ -51,7 +54,7 @@ class ModelChoice {
   }
 
   private async load(colourChannels: number): Promise<LoadedModel | null> {
-    if (this.explicit !== undefined) return loadModel(await resolveModel(this.explicit, { cwd: this.ctx.cwd }));
+    if (typeof this.explicit === 'string') return loadModel(await resolveModel(this.explicit, { cwd: this.ctx.cwd }));
     const record = await defaultModel(colourChannels);
     if (!record && !this.warned) {
       this.warned = true;
@@ -67,7 +70,10 @@ async function compressOne(ctx: CliContext, input: string, target: BatchTarget, 
   const bytes = await readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name });
   const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name });
   const model = await models.forImage(pixels.channels >= 3 ? 3 : 1);
-  const result = await compress(pixels, { model, threads: flags.threads, tileSize: flags.tileSize, maxPixels: flags.maxPixels });
+  // --max-pixels bounds the image (checked by readImage); the padded image may exceed it by the padding, up to the
+  // container's default limit, so that every file compress writes decompresses with the default limit.
+  const maxPixels = Math.max(flags.maxPixels, CONTAINER_MAX_PIXELS);
+  const result = await compress(pixels, { model, threads: flags.threads, tileSize: flags.tileSize, maxPixels });
   const output = await writeBatchOutput(ctx, input, target, '.idf', result.bytes, flags.force === true);
   const seconds = (performance.now() - started) / 1000;
   const summary = {
@@ -93,7 +99,7 @@ async function runCompress(ctx: CliContext, state: RunState, inputs: readonly st
   const target = await batchTarget(ctx, inputs, flags.output);
   if (flags.json && target.kind === 'stdout') throw new UsageError('--json prints on stdout, which the compressed file already uses; give -o a file name');
   const models = new ModelChoice(ctx, flags.model);
-  if (flags.model !== undefined) await models.forImage(3); // a bad --model fails the whole run up front
+  if (typeof flags.model === 'string') await models.forImage(3); // a bad --model fails the whole run up front
   await runBatch(ctx, state, inputs, verbose, (input) => compressOne(ctx, input, target, flags, models));
 }
 
@@ -104,6 +110,7 @@ export const compressCommand: CommandFactory = (ctx, state) =>
     .argument('<inputs...>', 'image files, or "-" for standard input')
     .option('-o, --output <path>', 'output file ("-" = stdout), or an existing folder for several inputs (default: each input with the extension .idf; stdout for "-")')
     .option('--model <id|path>', 'model id (see idfz models) or the path of a model folder (default: the installed default model)')
+    .option('--no-model', 'code every tile with the fallback coder (faster; the file decodes without any model)')
     .option('--threads <n>', 'threads that code tiles (the output does not depend on it)', integerIn('--threads', 1, MAX_THREADS), defaultThreads())
     .option('--tile-size <n>', 'tile width and height in pixels, rounded up to the model\'s multiple', integerIn('--tile-size', 1, MAX_TILE_SIZE), DEFAULT_TILE_SIZE)
     .option('--max-pixels <n>', 'refuse images with more pixels (checked before decoding)', integerIn('--max-pixels', 1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
