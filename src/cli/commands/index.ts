@@ -11,7 +11,8 @@ import { trainCommand } from './train.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { benchCommand } from './bench.js';
+import { hexaconvCommand } from './hexaconv.js';
 import { snfCommand } from './snf.js';
 import { blrnetCommand } from './blrnet.js';
 
-export const COMMANDS: readonly CommandFactory[] = [compressCommand, decompressCommand, infoCommand, modelsCommand, trainCommand, evalCommand, exportCommand, benchCommand, convertCommand, snfCommand, blrnetCommand];
+export const COMMANDS: readonly CommandFactory[] = [compressCommand, decompressCommand, infoCommand, modelsCommand, trainCommand, evalCommand, exportCommand, benchCommand, convertCommand, hexaconvCommand, snfCommand, blrnetCommand];

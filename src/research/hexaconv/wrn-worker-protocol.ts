@@ -1,0 +1,40 @@
+/**
+ * Messages between the HexaConv trainer (main thread) and its worker threads, following src/train/worker-protocol.ts:
+ * parameters, running moments, gradients, batch moments and images live in SharedArrayBuffers, so a request carries
+ * only image indices and augmentations. Invariant: the main thread writes `params` and `running` only while no
+ * request is in flight; each worker writes only its own `grad` and `moments`.
+ */
+import type { BackendName } from '../../train/backend.js';
+import type { Augmentation, Normalisation } from './input-pipeline.js';
+import type { WrnSpec } from './wrn-spec.js';
+
+/** Given to a worker when it starts (workerData). */
+export interface WrnWorkerInit {
+  readonly backend: BackendName;
+  readonly spec: WrnSpec;
+  /** float32 parameters, wrn-spec.ts wrnParams order. */
+  readonly params: SharedArrayBuffer;
+  /** float32 running mean then variance of every normalisation layer, normLayers order. */
+  readonly running: SharedArrayBuffer;
+  /** float32, this worker's: sum over its images of d(cross-entropy)/d(parameter). */
+  readonly grad: SharedArrayBuffer;
+  /** float32, this worker's: batch mean then variance of every normalisation layer (same layout as running). */
+  readonly moments: SharedArrayBuffer;
+  /** uint8 square images, HWC, image after image. */
+  readonly images: SharedArrayBuffer;
+  /** uint16 label per image. */
+  readonly labels: SharedArrayBuffer;
+  readonly normalisation: Normalisation;
+}
+
+/** Main -> worker. */
+export type WrnWorkerRequest =
+  | { readonly kind: 'step'; readonly id: number; readonly indices: readonly number[]; readonly augmentations: readonly Augmentation[] }
+  | { readonly kind: 'eval'; readonly id: number; readonly indices: readonly number[] };
+
+/** Worker -> main: summed cross-entropy (nats) and correct predictions of the images; `predictions` for eval. */
+export type WrnWorkerReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'step'; readonly id: number; readonly lossSum: number; readonly correct: number }
+  | { readonly kind: 'eval'; readonly id: number; readonly lossSum: number; readonly correct: number; readonly predictions: readonly number[] }
+  | { readonly kind: 'error'; readonly id: number; readonly message: string; readonly stack?: string };
