@@ -13,14 +13,14 @@ import { startProgressBar } from '../progress-bar.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { BACKENDS, type BackendName } from '../../train/backend.js';
-import { splitValidation, sliceDataset, SPLITS, type Split } from '../../data/dataset.js';
+import { sliceDataset, SPLITS, type Split } from '../../data/dataset.js';
 import { GROUP_NAMES, type GroupName } from '../../research/hexaconv/point-groups.js';
-import { CLASSIFICATION_DATASETS, openClassificationSplit, type ClassificationDatasetName } from '../../research/hexaconv/classification-data.js';
+import { CLASSIFICATION_DATASETS, holdOutValidation, openClassificationSplit, type ClassificationDatasetName } from '../../research/hexaconv/classification-data.js';
 import { channelNormalisation } from '../../research/hexaconv/input-pipeline.js';
 import { hasWrnCheckpoint, loadWrnCheckpoint, type TrainSettings } from '../../research/hexaconv/wrn-checkpoint.js';
 import { trainWrn, type WrnTrainStart } from '../../research/hexaconv/wrn-trainer.js';
 import { evaluateWrn } from '../../research/hexaconv/wrn-evaluate.js';
-import { DEFAULT_BUDGETS, wrnSpecForBudget, wrnTemplate } from '../../research/hexaconv/wrn-presets.js';
+import { DEFAULT_BUDGETS, PAPER_BUDGETS, wrnSpecForBudget, wrnTemplate } from '../../research/hexaconv/wrn-presets.js';
 import { checkWrnSpec, wrnMultiplyAdds, wrnParamCount, type WrnSpec } from '../../research/hexaconv/wrn-spec.js';
 
 interface TrainFlags {
@@ -99,10 +99,10 @@ async function runTrain(ctx: CliContext, flags: TrainFlags, command: Command): P
   const full = await openClassificationSplit(flags.dataset, dataPath, 'train', splitSeed);
   const validationCount = checkpoint?.state.data.validation ?? flags.validation ?? (flags.dataset === 'cifar10' ? 5000 : Math.floor(full.images.count / 10));
   if (validationCount >= full.images.count) throw new UsageError(`--validation ${validationCount} leaves no training images of ${full.images.count}`);
-  const { train, validation } = validationCount > 0 ? splitValidation(full.images, { count: validationCount }) : { train: full.images, validation: null };
+  const { train, validation } = holdOutValidation(flags.dataset, full.images, validationCount, splitSeed);
   const settings: TrainSettings = checkpoint
     ? { ...checkpoint.state.settings, epochs: flags.epochs ?? checkpoint.state.settings.epochs }
-    : { epochs: flags.epochs ?? 30, batchSize: flags.batchSize, learningRate: flags.lr, momentum: flags.momentum, weightDecay: flags.weightDecay, flips: flags.flips, translate: flags.translate, seed: flags.seed };
+    : { epochs: flags.epochs ?? 20, batchSize: flags.batchSize, learningRate: flags.lr, momentum: flags.momentum, weightDecay: flags.weightDecay, flips: flags.flips, translate: flags.translate, seed: flags.seed };
   const start: WrnTrainStart = checkpoint
     ? { checkpoint, settings }
     : {
@@ -150,9 +150,9 @@ async function runEval(ctx: CliContext, flags: EvalFlags): Promise<void> {
   const dataset = flags.dataset ?? record.dataset;
   const dataPath = flags.data !== undefined ? path.resolve(ctx.cwd, flags.data) : record.path;
   const split = await openClassificationSplit(dataset, dataPath, flags.split, record.splitSeed);
-  // The training split's last `validation` images were held out; evaluating `train` means the images trained on.
+  // Evaluating `train` means the images trained on, without the held-out validation images.
   let images = split.images;
-  if (flags.split === 'train' && dataset === record.dataset && record.validation > 0) images = sliceDataset(images, 0, images.count - record.validation);
+  if (flags.split === 'train' && dataset === record.dataset) images = holdOutValidation(dataset, images, record.validation, record.splitSeed).train;
   if (flags.limit !== undefined && flags.limit < images.count) images = sliceDataset(images, 0, flags.limit);
   const { spec } = checkpoint;
   if (images.height !== spec.imageSize || images.channels !== spec.imageChannels || split.classNames.length !== spec.classes) {
@@ -184,7 +184,7 @@ function runCost(ctx: CliContext, flags: CostFlags): void {
     ctx.stdout.write(`${JSON.stringify({ dataset: flags.dataset, budget, blocksPerStage: template.blocksPerStage, groups: rows })}\n`);
     return;
   }
-  ctx.stdout.write(`budget ${budget} parameters, ${flags.dataset}, ${template.blocksPerStage} blocks per stage\n`);
+  ctx.stdout.write(`budget ${budget} parameters (the paper's: ${PAPER_BUDGETS[flags.dataset]}), ${flags.dataset}, ${template.blocksPerStage} blocks per stage\n`);
   for (const row of rows) ctx.stdout.write(`${row.group.padEnd(4)} widths ${row.widths.join('/').padEnd(10)} ${String(row.params).padStart(8)} params ${(row.forwardMultiplyAdds / 1e6).toFixed(1).padStart(8)} M multiply-adds per image\n`);
 }
 
@@ -213,7 +213,7 @@ export const hexaconvCommand: CommandFactory = (ctx) => {
     .option('--widths <list>', 'channels per stage instead of a budget, e.g. 8,16,32', widthList)
     .option('--blocks <n>', 'residual blocks per stage (default: cifar10 4, folder 2)', integerIn('--blocks', 1, 16))
     .requiredOption('--out <dir>', 'checkpoint folder')
-    .option('--epochs <n>', 'epochs in total, the span of the cosine schedule (default 30; --resume: the run\'s)', integerIn('--epochs', 1, 10000))
+    .option('--epochs <n>', 'epochs in total, the span of the cosine schedule (default 20; --resume: the run\'s)', integerIn('--epochs', 1, 10000))
     .option('--minutes <n>', 'stop after this many minutes of this run', numberAbove('--minutes', 0, 1e6))
     .option('--batch-size <n>', 'images per step', integerIn('--batch-size', 1, 4096), 125)
     .addOption(workersOption())

@@ -4,7 +4,7 @@
  * seeded 80/20 split per class). Invariant: a name, a path and a seed always give the same images and labels.
  */
 import { CIFAR10_CLASS_NAMES, readCifar10 } from '../../data/cifar10.js';
-import type { ImageDataset, Split } from '../../data/dataset.js';
+import { splitValidation, type ImageDataset, type Split } from '../../data/dataset.js';
 import { readClassFolders, stratifiedSplit } from './class-folders.js';
 
 /** Dataset names `idfz hexaconv` accepts. */
@@ -34,4 +34,14 @@ export async function openClassificationSplit(name: ClassificationDatasetName, d
   const all = await readClassFolders(dataPath, FOLDER_IMAGE_SIZE);
   const parts = stratifiedSplit(all.images, FOLDER_TRAIN_FRACTION, splitSeed);
   return { images: split === 'train' ? parts.train : parts.test, classNames: all.classNames };
+}
+
+/**
+ * A run's training and validation parts of the training split. CIFAR-10 holds out its last images (its batches are
+ * already shuffled); a class folder, whose images come class by class, a subset drawn with `splitSeed`.
+ * @param count images held out, 0..images.count - 1 (0: no validation)
+ */
+export function holdOutValidation(name: ClassificationDatasetName, images: ImageDataset, count: number, splitSeed: number): { train: ImageDataset; validation: ImageDataset | null } {
+  if (count === 0) return { train: images, validation: null };
+  return splitValidation(images, name === 'cifar10' ? { count } : { count, seed: splitSeed });
 }

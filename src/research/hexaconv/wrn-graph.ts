@@ -9,7 +9,7 @@ import { InternalError } from '../../core/errors.js';
 import { pointGroup } from './point-groups.js';
 import { expansionMatrix, filterExpansion, isIdentityExpansion, type FilterExpansion } from './filter-expansion.js';
 import { applyMask, groupConv, maskedBatchNorm, maskedSpatialMean, orientationMax, type BatchMoments, type GridTensors } from './group-layers.js';
-import type { SamplingGrid } from './sampling-grid.js';
+import { isFull, type SamplingGrid } from './sampling-grid.js';
 import { convLayers, wrnLayout, type ConvLayer, type NormLayer, type WrnLayout, type WrnSpec } from './wrn-spec.js';
 
 /** Parameters by name (tf.Variables while training, tensors otherwise). */
@@ -44,7 +44,7 @@ export class WrnGraph {
     const group = pointGroup(spec.group);
     this.orientations = group.size;
     this.grids = this.layout.grids.map((grid) => ({
-      mask: grid.validCells === grid.rows * grid.columns ? null : tf.tensor4d(Float32Array.from(grid.mask), [1, grid.rows, grid.columns, 1]),
+      mask: isFull(grid) ? null : tf.tensor4d(Float32Array.from(grid.mask), [1, grid.rows, grid.columns, 1]),
       validCells: grid.validCells,
     }));
     for (const conv of convLayers(this.layout)) {

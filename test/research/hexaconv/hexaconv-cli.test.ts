@@ -34,7 +34,8 @@ test('idfz hexaconv train, eval --json, refusal to overwrite, train --resume (ci
     assert.equal(changed.code, 2);
     assert.match(changed.stderr, /drop --lr/);
 
-    const resumed = await runCli(['hexaconv', 'train', '--resume', '--epochs', '2', ...common]);
+    // Resumed on two data-parallel workers (the batch of 8 splits 4 + 4).
+    const resumed = await runCli(['hexaconv', 'train', '--resume', '--epochs', '2', ...common, '--workers', '2']);
     assert.equal(resumed.code, 0, resumed.stderr);
     const state = JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { imagesSeen: number; settings: { epochs: number; batchSize: number } };
     assert.equal(state.imagesSeen, 48);
@@ -78,7 +79,7 @@ test('idfz hexaconv cost: every group within 5% of the budget', async () => {
   assert.deepEqual(cost.groups.map((g) => g.group), ['z2', 'hex', 'p4', 'p4m', 'p6', 'p6m']);
   for (const g of cost.groups) assert.ok(Math.abs(g.params - 100_000) < 5000, `${g.group}: ${g.params}`);
   const text = await runCli(['hexaconv', 'cost']);
-  assert.match(text.stdout.toString(), /^budget \d+ parameters, cifar10, 4 blocks per stage\n/);
+  assert.match(text.stdout.toString(), /^budget 100000 parameters \(the paper's: 340000\), cifar10, 4 blocks per stage\n/);
 });
 
 test('idfz hexaconv rejects bad options with one line and exit 2', async () => {
