@@ -2,10 +2,10 @@
  * `idfz blrnet`: probabilistic binary networks (PBNet-S, Peters and Welling 2018). `train` a PBNet on MNIST,
  * Fashion-MNIST or CIFAR-10 (resumable checkpoints), `eval` its propagation, MAP, ternary and ensemble accuracies
  * (with an error-versus-coverage chart and the integer MAP network's agreement), `export` the MAP network as an
- * integer network file, and `run` such a file on the integer engine.
+ * integer network file, `run` such a file on the integer engine, and `compact` a checkpoint for committing.
  */
 import { Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
@@ -19,15 +19,15 @@ import { openDataset } from '../../data/open-dataset.js';
 import { sliceDataset, splitValidation, SPLITS, type ImageDataset, type Split } from '../../data/dataset.js';
 import { createEngine, KERNEL_NAMES, type KernelName } from '../../engine/index.js';
 import { BACKENDS, startBackend, type BackendName } from '../../train/backend.js';
-import { hasBlrnetCheckpoint, loadBlrnetCheckpoint } from '../../research/blrnet/blrnet-checkpoint.js';
-import { evaluateBlrnet, exportMapNetwork } from '../../research/blrnet/blrnet-evaluate.js';
+import { hasBlrnetCheckpoint, loadBlrnetCheckpoint, saveBlrnetCheckpoint } from '../../research/blrnet/blrnet-checkpoint.js';
+import { evaluateBlrnet, mapFixedNetwork } from '../../research/blrnet/blrnet-evaluate.js';
 import { binaryWeightCount } from '../../research/blrnet/blrnet-params.js';
 import { BLRNET_PRESETS, blrnetPreset, describeBlrnet, type BlrnetPresetName } from '../../research/blrnet/blrnet-spec.js';
 import { trainBlrnet, type BlrnetStart } from '../../research/blrnet/blrnet-trainer.js';
 import { writeBlrnetTrainingChart } from '../../research/blrnet/blrnet-training-chart.js';
 import { writeCoverageChart } from '../../research/blrnet/coverage-chart.js';
 import { decodeIntegerNetwork, encodeIntegerNetwork } from '../../research/blrnet/integer-map-file.js';
-import { IntegerMapRunner } from '../../research/blrnet/integer-map-network.js';
+import { exportIntegerNetwork, IntegerMapRunner } from '../../research/blrnet/integer-map-network.js';
 
 /** Datasets a PBNet trains on (labelled, 10 classes). */
 const BLRNET_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
@@ -240,10 +240,24 @@ export const blrnetCommand: CommandFactory = (ctx) => {
       const settings = checkpoint.state.settings;
       await startBackend(flags.backend);
       const train = await openLabelled(ctx, settings.dataset as BlrnetDataset, flags.data ?? settings.dataPath, 'train');
-      const network = exportMapNetwork(checkpoint, train, { reestimateBatches: flags.reestimateBatches, batchSize: flags.batchSize, seed: flags.seed });
+      const network = exportIntegerNetwork(mapFixedNetwork(checkpoint, train, { reestimateBatches: flags.reestimateBatches, batchSize: flags.batchSize, seed: flags.seed }));
       const bytes = encodeIntegerNetwork(network);
       await atomicWrite(path.resolve(ctx.cwd, flags.out), bytes, { force: flags.force === true });
       log.info({ out: flags.out, bytes: bytes.length, binaryWeights: binaryWeightCount(checkpoint.spec) }, 'integer MAP network written');
+    });
+  command
+    .command('compact')
+    .description('copy a checkpoint for committing: theta as sign-preserving int8 (MAP and ternary networks unchanged), no optimiser state')
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder')
+    .requiredOption('--out <dir>', 'new folder for the compact copy')
+    .action((flags: { checkpoint: string; out: string }) => {
+      const from = path.resolve(ctx.cwd, flags.checkpoint);
+      const to = path.resolve(ctx.cwd, flags.out);
+      if (from === to) throw new UsageError('--out must differ from --checkpoint (the compact copy drops information)');
+      if (hasBlrnetCheckpoint(to)) throw new UsageError(`${to} already holds a checkpoint; choose another --out`);
+      saveBlrnetCheckpoint(to, loadBlrnetCheckpoint(from), { compact: true });
+      for (const file of ['log.jsonl', 'curve.svg']) if (existsSync(path.join(from, file))) copyFileSync(path.join(from, file), path.join(to, file));
+      log.info({ from, to }, 'compact blrnet checkpoint written');
     });
   command
     .command('run')

@@ -1,14 +1,16 @@
 /**
  * PBNet training checkpoints: a folder with the network (spec.json), the flat parameter vector (params.f32), the
- * running batch-norm moments (running.f32), the Adamax moments (optimizer.f32; optional on load, committed
- * checkpoints leave it out) and the run's progress and settings (state.json). Every file is written under a
- * temporary name and renamed, spec.json last, so a crash mid-save leaves the previous checkpoint whole.
+ * running batch-norm moments (running.f32), the Adamax moments (optimizer.f32; optional on load) and the run's
+ * progress and settings (state.json). A compact checkpoint (for committing) stores theta as int8 q = round(127 theta)
+ * with the sign kept (|q| >= 1 for theta != 0) and gamma, beta as float32 (params.q8), and no optimiser state: its
+ * MAP and ternary networks are exactly those of the full checkpoint. Every file is written under a temporary name
+ * and renamed, spec.json last, so a crash mid-save leaves the previous checkpoint whole.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '../../core/errors.js';
 import { adamaxState, type AdamaxState } from '../../train/adamax.js';
-import { bnStatsLength, blrnetParamCount } from './blrnet-params.js';
+import { blrnetOffsets, bnStatsLength, blrnetParamCount } from './blrnet-params.js';
 import { checkBlrnetSpec, type BlrnetSpec } from './blrnet-spec.js';
 
 /** The settings a run was started with; a resumed run keeps them. */
@@ -62,20 +64,66 @@ function bytesOf(array: Float32Array): Uint8Array {
 
 /**
  * Writes `checkpoint` into `dir` (created if needed).
- * @param withOptimizer false leaves the optimiser state out (half the size; for committed checkpoints)
+ * @param options.compact theta as sign-preserving int8 and no optimiser state (about a quarter of the size; for
+ *   committed checkpoints)
  */
-export function saveBlrnetCheckpoint(dir: string, checkpoint: BlrnetCheckpoint, withOptimizer = true): void {
+export function saveBlrnetCheckpoint(dir: string, checkpoint: BlrnetCheckpoint, options: { compact?: boolean } = {}): void {
   mkdirSync(dir, { recursive: true });
-  writeAtomic(path.join(dir, 'params.f32'), bytesOf(checkpoint.params));
-  writeAtomic(path.join(dir, 'running.f32'), bytesOf(checkpoint.running));
-  if (withOptimizer) {
+  if (options.compact) {
+    writeAtomic(path.join(dir, 'params.q8'), encodeCompactParams(checkpoint.spec, checkpoint.params));
+  } else {
+    writeAtomic(path.join(dir, 'params.f32'), bytesOf(checkpoint.params));
     const moments = new Float32Array(checkpoint.optimizer.m.length * 2);
     moments.set(checkpoint.optimizer.m);
     moments.set(checkpoint.optimizer.u, checkpoint.optimizer.m.length);
     writeAtomic(path.join(dir, 'optimizer.f32'), bytesOf(moments));
   }
-  writeAtomic(path.join(dir, 'state.json'), `${JSON.stringify({ ...checkpoint.state, optimizerStep: checkpoint.optimizer.step }, null, 1)}\n`);
+  writeAtomic(path.join(dir, 'running.f32'), bytesOf(checkpoint.running));
+  writeAtomic(path.join(dir, 'state.json'), `${JSON.stringify({ ...checkpoint.state, optimizerStep: options.compact ? 0 : checkpoint.optimizer.step }, null, 1)}\n`);
   writeAtomic(path.join(dir, 'spec.json'), `${JSON.stringify({ format: FORMAT, version: 1, spec: checkpoint.spec })}\n`);
+}
+
+/** int8 theta (sign kept) then float32 gamma and beta, in parameter order. */
+function encodeCompactParams(spec: BlrnetSpec, params: Float32Array): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const [name, { offset, size }] of blrnetOffsets(spec)) {
+    const values = params.subarray(offset, offset + size);
+    if (name.endsWith('.theta')) {
+      parts.push(new Uint8Array(Int8Array.from(values, (t) => (t === 0 ? 0 : Math.sign(t) * Math.max(1, Math.round(Math.abs(t) * 127)))).buffer));
+    } else {
+      parts.push(new Uint8Array(Float32Array.from(values).buffer));
+    }
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function decodeCompactParams(spec: BlrnetSpec, file: string): Float32Array {
+  const bytes = readFileSync(file);
+  const params = new Float32Array(blrnetParamCount(spec));
+  let at = 0;
+  for (const [name, { offset, size }] of blrnetOffsets(spec)) {
+    const width = name.endsWith('.theta') ? 1 : 4;
+    if (at + size * width > bytes.length) throw new ModelError(`${file}: too short for the network (${bytes.length} bytes); the checkpoint is damaged`);
+    if (width === 1) {
+      const q = new Int8Array(bytes.buffer, bytes.byteOffset + at, size);
+      for (let i = 0; i < size; i++) {
+        if (q[i] === -128) throw new ModelError(`${file}: theta value -128 is outside -127..127; the checkpoint is damaged`);
+        params[offset + i] = q[i]! / 127;
+      }
+    } else {
+      const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + size * 4));
+      params.set(values, offset);
+    }
+    at += size * width;
+  }
+  if (at !== bytes.length) throw new ModelError(`${file}: holds ${bytes.length} bytes, expected ${at}; the checkpoint is damaged`);
+  return params;
 }
 
 /** Whether `dir` holds a complete checkpoint. */
@@ -114,7 +162,9 @@ export function loadBlrnetCheckpoint(dir: string): BlrnetCheckpoint {
   if (parsed?.format !== FORMAT || parsed.version !== 1 || !parsed.spec) throw new ModelError(`${specFile}: not an idfz blrnet checkpoint (version 1)`);
   const spec = checkBlrnetSpec(parsed.spec, specFile);
   const size = blrnetParamCount(spec);
-  const params = readFloats(path.join(dir, 'params.f32'), size);
+  const compactFile = path.join(dir, 'params.q8');
+  const params = existsSync(compactFile) && !existsSync(path.join(dir, 'params.f32')) ? decodeCompactParams(spec, compactFile) : readFloats(path.join(dir, 'params.f32'), size);
+  if (!params.every(Number.isFinite)) throw new ModelError(`${dir}: a parameter is not finite; the checkpoint is damaged`);
   const running = readFloats(path.join(dir, 'running.f32'), bnStatsLength(spec));
   const { optimizerStep, ...state } = readJson(path.join(dir, 'state.json')) as BlrnetState & { optimizerStep: number };
   if (!state.settings || typeof state.imagesSeen !== 'number') throw new ModelError(`${path.join(dir, 'state.json')}: missing the run's settings or progress`);

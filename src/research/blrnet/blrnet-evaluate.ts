@@ -14,7 +14,7 @@ import { inputBatch, propagateForward, tensorsOf } from './blrnet-graph.js';
 import { blrnetOffsets, layerMomentsOf } from './blrnet-params.js';
 import { coverageCurve, type CoveragePoint } from './coverage-chart.js';
 import { buildFixedNetwork, fixedLogits, fixedWeights, type FixedNetwork, type WeightMode } from './fixed-network.js';
-import { exportIntegerNetwork, IntegerMapRunner, type IntegerMapNetwork } from './integer-map-network.js';
+import { exportIntegerNetwork, IntegerMapRunner } from './integer-map-network.js';
 
 /** Evaluation settings. */
 export interface BlrnetEvalOptions {
@@ -63,12 +63,12 @@ function buildWithReestimation(checkpoint: BlrnetCheckpoint, train: ImageDataset
 }
 
 /**
- * The MAP network of a checkpoint in integer form, batch norm re-estimated on the same seeded batches as
- * evaluateBlrnet with the same seed (so both give the same network).
+ * The MAP network of a checkpoint with batch norm re-estimated on the same seeded batches as evaluateBlrnet with the
+ * same seed, batch count and size (so both give the same network).
  */
-export function exportMapNetwork(checkpoint: BlrnetCheckpoint, train: ImageDataset, options: { reestimateBatches: number; batchSize: number; seed: number }): IntegerMapNetwork {
+export function mapFixedNetwork(checkpoint: BlrnetCheckpoint, train: ImageDataset, options: { reestimateBatches: number; batchSize: number; seed: number }): FixedNetwork {
   const indices = reestimationIndices(train, options.reestimateBatches, options.batchSize, new Random(options.seed));
-  return exportIntegerNetwork(buildWithReestimation(checkpoint, train, indices, 'map'));
+  return buildWithReestimation(checkpoint, train, indices, 'map');
 }
 
 /** Runs `forward` over the test set in batches and returns the predicted class per image. */

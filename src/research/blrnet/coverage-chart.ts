@@ -52,7 +52,7 @@ export async function writeCoverageChart(svgFile: string, curves: Readonly<Recor
     encoding: {
       x: { field: 'coverage', type: 'quantitative', title: 'coverage (fraction of test images kept, most certain first)', scale: { domain: [0, 1] } },
       y: { field: 'error', type: 'quantitative', title: 'error among kept images (%)' },
-      color: { field: 'series', type: 'nominal', title: 'uncertainty score' },
+      color: { field: 'series', type: 'nominal', title: 'uncertainty score', legend: { labelLimit: 400, orient: 'bottom', direction: 'vertical' } },
     },
   };
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });

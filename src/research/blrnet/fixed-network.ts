@@ -11,6 +11,7 @@ import { InternalError } from '../../core/errors.js';
 import type { Random } from '../../core/random.js';
 import { blrnetOffsets, layerParamNames } from './blrnet-params.js';
 import { resolveLayers, type BlrnetSpec } from './blrnet-spec.js';
+import { channelSum } from './fast-ops.js';
 import { BN_EPSILON } from './stochastic-layers.js';
 
 /** How the fixed weights are drawn from theta. */
@@ -92,13 +93,14 @@ function forwardFixed(spec: BlrnetSpec, weights: readonly tf.Tensor[], x: tf.Ten
       const n = norms[r.index]!;
       y = tf.add(tf.mul(tf.sub(a, tf.tensor1d(n.mean)), tf.tensor1d(n.scale)), tf.tensor1d(n.shift));
     } else {
-      const axes = [...Array(a.rank - 1).keys()];
+      // Per-channel sums as matmuls with a row of ones (fast-ops.ts: wasm's reductions over leading axes are slow).
       const count = a.size / r.outChannels;
-      const moments = tf.moments(a, axes);
-      const variance = tf.mul(moments.variance, count / Math.max(1, count - 1));
-      onMoments?.(r.index, moments.mean.dataSync() as Float32Array, variance.dataSync() as Float32Array);
+      const mean = tf.div(channelSum(a), count);
+      const centred = tf.sub(a, mean);
+      const variance = tf.div(channelSum(tf.square(centred)), Math.max(1, count - 1));
+      onMoments?.(r.index, mean.dataSync() as Float32Array, variance.dataSync() as Float32Array);
       const { gamma, beta } = gammaBeta[r.index]!;
-      y = tf.add(tf.mul(tf.sub(a, moments.mean), tf.mul(tf.tensor1d(gamma), tf.rsqrt(tf.add(variance, BN_EPSILON)))), tf.tensor1d(beta));
+      y = tf.add(tf.mul(centred, tf.mul(tf.tensor1d(gamma), tf.rsqrt(tf.add(variance, BN_EPSILON)))), tf.tensor1d(beta));
     }
     if (r.isOutput) return y as tf.Tensor2D;
     if (r.layer.kind === 'conv' && r.layer.pool) y = tf.maxPool(y as tf.Tensor4D, 2, 2, 'valid');

@@ -43,6 +43,14 @@ test('idfz blrnet train, train --resume, eval, export and run on a tiny MNIST fo
     const run = JSON.parse(ran.stdout.toString()) as { accuracy: number; images: number };
     assert.deepEqual([run.accuracy, run.images], [result.map, 30], 'the exported file is the evaluated MAP network');
 
+    // A compact copy (int8 theta) exports exactly the same MAP network.
+    const compact = path.join(dir, 'compact');
+    assert.equal((await runCli(['blrnet', 'compact', '--checkpoint', out, '--out', compact, '--log-level', 'silent'])).code, 0);
+    assert.equal((await runCli(['blrnet', 'compact', '--checkpoint', out, '--out', compact])).code, 2, 'an existing checkpoint is not overwritten');
+    const fromCompact = path.join(dir, 'compact.blrnet');
+    assert.equal((await runCli(['blrnet', 'export', '--checkpoint', compact, '--out', fromCompact, '--reestimate-batches', '2', '--batch-size', '10', '--log-level', 'silent'])).code, 0);
+    assert.deepEqual(readFileSync(fromCompact), readFileSync(model));
+
     const damaged = readFileSync(model);
     damaged[damaged.length - 1]! ^= 0xff;
     writeFileSync(model, damaged);

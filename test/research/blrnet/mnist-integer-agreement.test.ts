@@ -1,0 +1,46 @@
+/**
+ * The committed MNIST PBNet's MAP network, run as an integer network on the engine, makes exactly the predictions
+ * of the tfjs deterministic network on the whole MNIST test set, and the committed .blrnet file is that network.
+ * Needs the fetched MNIST (`npm run data -- mnist`) and the committed checkpoint; skipped without them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '../../helpers/paths.js';
+import { createEngine } from '../../../src/engine/index.js';
+import { readMnist } from '../../../src/data/mnist.js';
+import { startBackend } from '../../../src/train/backend.js';
+import { loadBlrnetCheckpoint } from '../../../src/research/blrnet/blrnet-checkpoint.js';
+import { fixedPredictions, mapFixedNetwork } from '../../../src/research/blrnet/blrnet-evaluate.js';
+import { decodeIntegerNetwork, encodeIntegerNetwork } from '../../../src/research/blrnet/integer-map-file.js';
+import { exportIntegerNetwork, IntegerMapRunner } from '../../../src/research/blrnet/integer-map-network.js';
+
+const MODEL = path.join(REPO_ROOT, 'models/research/blrnet/mnist');
+const MNIST = path.join(REPO_ROOT, 'data/mnist');
+const skip = !existsSync(path.join(MODEL, 'spec.json')) ? 'no committed checkpoint in models/research/blrnet/mnist'
+  : !existsSync(MNIST) ? 'MNIST is not fetched (npm run data -- mnist)' : false;
+
+test('integer MAP network == tfjs MAP network on all 10,000 MNIST test images', { skip }, async () => {
+  await startBackend('wasm');
+  const checkpoint = loadBlrnetCheckpoint(MODEL);
+  const train = await readMnist(MNIST, 'train');
+  const testSet = await readMnist(MNIST, 'test');
+  // The committed file was written by `idfz blrnet export` with its defaults (seed 1, 20 batches of 100).
+  const fixed = mapFixedNetwork(checkpoint, train, { reestimateBatches: 20, batchSize: 100, seed: 1 });
+  const integer = exportIntegerNetwork(fixed);
+  assert.deepEqual(encodeIntegerNetwork(integer), new Uint8Array(readFileSync(path.join(MODEL, 'map.blrnet'))), 'the committed .blrnet is this network');
+  assert.deepEqual(decodeIntegerNetwork(readFileSync(path.join(MODEL, 'map.blrnet')), 'map.blrnet'), integer);
+  const expected = fixedPredictions(fixed, testSet, 500);
+  const runner = new IntegerMapRunner(integer, createEngine({ kernel: 'wasm' }));
+  let mismatches = 0;
+  let correct = 0;
+  for (let i = 0; i < testSet.count; i++) {
+    const predicted = runner.predict(testSet.images.subarray(i * 784, (i + 1) * 784));
+    if (predicted !== expected[i]) mismatches++;
+    if (predicted === testSet.labels![i]) correct++;
+  }
+  assert.equal(mismatches, 0);
+  const state = JSON.parse(readFileSync(path.join(MODEL, 'results.json'), 'utf8')) as { map: number };
+  assert.equal(correct / testSet.count, state.map, 'the MAP accuracy recorded with the model');
+});
