@@ -5,6 +5,9 @@ import { readImage } from '../../src/image/read-image.js';
 import { writePnm } from '../../src/image/pnm.js';
 import { createPixelBuffer, type PixelBuffer } from '../../src/image/pixel-buffer.js';
 import { LimitError, UsageError } from '../../src/core/errors.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SHARED_DATA } from '../helpers/paths.js';
 
 function image(width: number, height: number, channels: number, bitDepth: 8 | 16): PixelBuffer {
   const count = width * height * channels;
@@ -85,4 +88,16 @@ test('WebP refuses 16-bit samples and images over 16383 pixels wide', async () =
 test('pnm output is the PNM writer\'s', async () => {
   const pixels = image(3, 2, 4, 16);
   assert.deepEqual(await writeImage(pixels, 'pnm'), writePnm(pixels));
+});
+
+test('PNG at max effort stays lossless and writes a real photo smaller than the default effort', async () => {
+  const full = await readImage(readFileSync(path.join(SHARED_DATA, 'kodak', 'kodim23.png')));
+  const side = 128;
+  const data = new Uint8Array(side * side * 3);
+  for (let y = 0; y < side; y++) data.set(full.data.subarray((200 + y) * full.width * 3 + 300 * 3, (200 + y) * full.width * 3 + (300 + side) * 3) as Uint8Array, y * side * 3);
+  const photo = createPixelBuffer({ width: side, height: side, channels: 3, bitDepth: 8, data });
+  const fast = await writeImage(photo, 'png');
+  const strong = await writeImage(photo, 'png', 'max');
+  assert.deepEqual((await readImage(strong)).data, data);
+  assert.ok(strong.length < fast.length, `max ${strong.length} bytes, default ${fast.length}`);
 });
