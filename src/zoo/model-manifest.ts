@@ -1,8 +1,8 @@
 /**
  * The `manifest.json` of a model folder (`models/<id>/`), as `idfz export` writes it, and its validation: every
  * field is checked before the registry trusts it (a kebab-case id, a numeric id that is a uint32 other than the
- * reserved 0, a plain file name inside the folder, a 64-hex sha256, 1 or 3 channels). Invariant: a ModelRecord
- * only ever holds values that passed these checks.
+ * reserved 0, a plain file name inside the folder, a 64-hex sha256, 1 or 3 channels, and for a model a newer one
+ * replaced, the id of that model). Invariant: a ModelRecord only ever holds values that passed these checks.
  */
 import { ModelError } from '../core/errors.js';
 
@@ -34,6 +34,11 @@ export interface ModelRecord {
   readonly description: string;
   /** What the model was trained on, as the manifest says (free-form JSON), or null. */
   readonly trainedOn: unknown;
+  /**
+   * The id of the model that replaced this one; absent for a current model. A superseded model stays installed
+   * under its own id and numeric id (e.g. `natural-v1`, numeric id 2) so that files compressed with it decode.
+   */
+  readonly supersededBy?: string;
   /** Measured results, as the manifest says (free-form JSON), or null. */
   readonly results: unknown;
   /** Absolute path of the model folder. */
@@ -56,7 +61,7 @@ export function parseManifest(json: unknown, folder: string, source: string): Mo
     throw new ModelError(`${source}: invalid model manifest: expected a JSON object; re-export the model with idfz export`);
   }
   const m = json as Record<string, unknown>;
-  const { id, numericId, file, sha256, channels, description } = m;
+  const { id, numericId, file, sha256, channels, description, supersededBy } = m;
   if (typeof id !== 'string' || !MODEL_ID_PATTERN.test(id)) throw fieldError(source, 'id', 'must be a kebab-case string');
   if (typeof numericId !== 'number' || !Number.isInteger(numericId) || numericId < 1 || numericId > 0xffffffff) {
     throw fieldError(source, 'numericId', `must be an integer 1..${0xffffffff}`);
@@ -69,6 +74,10 @@ export function parseManifest(json: unknown, folder: string, source: string): Mo
   }
   if (channels !== 1 && channels !== 3) throw fieldError(source, 'channels', 'must be 1 or 3');
   if (description !== undefined && typeof description !== 'string') throw fieldError(source, 'description', 'must be a string');
+  if (supersededBy !== undefined && supersededBy !== null
+    && (typeof supersededBy !== 'string' || !MODEL_ID_PATTERN.test(supersededBy) || supersededBy === id)) {
+    throw fieldError(source, 'supersededBy', 'must be the kebab-case id of another model');
+  }
   return {
     id,
     numericId,
@@ -76,6 +85,7 @@ export function parseManifest(json: unknown, folder: string, source: string): Mo
     sha256,
     channels,
     description: description ?? '',
+    ...(typeof supersededBy === 'string' ? { supersededBy } : {}),
     trainedOn: m.trainedOn ?? null,
     results: m.results ?? null,
     folder,

@@ -162,18 +162,19 @@ export async function resolveModel(idOrPath: string, options: ResolveModelOption
 
 /**
  * The model to use when `--model` is not given: DEFAULT_MODEL_ID for 3 colour channels, DEFAULT_GREY_MODEL_ID for
- * 1, when installed and valid.
+ * 1, when installed, valid and not superseded.
  * @param colourChannels 1 or 3
  * @returns the record, or null when that model is not installed
  */
 export async function defaultModel(colourChannels: number, root = installedModelsFolder()): Promise<ModelRecord | null> {
   const id = colourChannels === 1 ? DEFAULT_GREY_MODEL_ID : DEFAULT_MODEL_ID;
   const { models } = await listModels(root);
-  return models.find((record) => record.id === id && record.channels === colourChannels) ?? null;
+  return models.find((record) => record.id === id && record.channels === colourChannels && !record.supersededBy) ?? null;
 }
 
 /**
  * The installed model with a numeric id (for decompress), among `extra` records first, then the installed ones.
+ * Superseded models count: a file keeps naming the numeric id it was compressed with.
  * @returns the record, or null when none has it
  */
 export async function findModelByNumericId(

@@ -54,7 +54,11 @@ class ModelChoice {
   }
 
   private async load(colourChannels: number): Promise<LoadedModel | null> {
-    if (typeof this.explicit === 'string') return loadModel(await resolveModel(this.explicit, { cwd: this.ctx.cwd }));
+    if (typeof this.explicit === 'string') {
+      const record = await resolveModel(this.explicit, { cwd: this.ctx.cwd });
+      if (record.supersededBy) log.warn(`model ${record.id} is superseded by ${record.supersededBy}: its files decode, but ${record.supersededBy} compresses better`);
+      return loadModel(record);
+    }
     const record = await defaultModel(colourChannels);
     if (!record && !this.warned) {
       this.warned = true;
