@@ -64,14 +64,24 @@ export interface TrainProgress {
   readonly etaSeconds: number | null;
 }
 
-/** Where a run starts from: a fresh spec, or a loaded checkpoint. */
-export type TrainStart = { readonly spec: IdfSpec } | { readonly checkpoint: Checkpoint };
+/**
+ * Where a run starts from: a fresh spec (seeded initialisation), a loaded checkpoint to continue (`checkpoint`), or
+ * a new run that starts from another run's weights (`init`: its EMA weights, with a fresh optimizer, schedule and
+ * counters, i.e. fine-tuning on new data).
+ */
+export type TrainStart = { readonly spec: IdfSpec } | { readonly checkpoint: Checkpoint } | { readonly init: Checkpoint; readonly initPath: string };
 
 /** Result of a run. */
 export interface TrainResult {
   readonly imagesSeen: number;
   readonly trainSeconds: number;
   readonly lastValidationBpd: number | null;
+}
+
+/** What a run started with `init` inherits, kept in its state so that exported manifests can say it (chains nest). */
+function initHistory(init: Checkpoint, initPath: string): Record<string, unknown> {
+  const earlier = init.state.settings.initializedFrom;
+  return { checkpoint: initPath, imagesSeen: init.state.imagesSeen, trainSeconds: init.state.trainSeconds, ...(earlier ? { initializedFrom: earlier } : {}) };
 }
 
 function concatImages(a: TrainingImages, b: TrainingImages | null): Uint8Array {
@@ -84,13 +94,13 @@ function concatImages(a: TrainingImages, b: TrainingImages | null): Uint8Array {
 
 /** Trains an IDF, writing checkpoints and log.jsonl into options.outDir. */
 export async function trainIdf(start: TrainStart, options: TrainOptions): Promise<TrainResult> {
-  const spec = 'spec' in start ? start.spec : start.checkpoint.spec;
-  const fresh = 'spec' in start;
-  const params = fresh ? initialParams(idfParams(spec), options.seed) : start.checkpoint.params;
-  const ema = fresh ? params.slice() : start.checkpoint.ema;
-  const optimizer: AdamaxState = fresh ? adamaxState(params.length) : start.checkpoint.optimizer;
+  const spec = 'spec' in start ? start.spec : 'init' in start ? start.init.spec : start.checkpoint.spec;
+  const fresh = !('checkpoint' in start);
+  const params = 'spec' in start ? initialParams(idfParams(spec), options.seed) : 'init' in start ? start.init.ema.slice() : start.checkpoint.params;
+  const ema = 'checkpoint' in start ? start.checkpoint.ema : params.slice();
+  const optimizer: AdamaxState = 'checkpoint' in start ? start.checkpoint.optimizer : adamaxState(params.length);
   const state: TrainingState = fresh
-    ? { imagesSeen: 0, steps: 0, trainSeconds: 0, randomState: new Random(options.seed).state(), bestValidationBpd: null, settings: {} }
+    ? { imagesSeen: 0, steps: 0, trainSeconds: 0, randomState: new Random(options.seed).state(), bestValidationBpd: null, settings: 'init' in start ? { initializedFrom: initHistory(start.init, start.initPath) } : {} }
     : start.checkpoint.state;
   const random = Random.fromState(state.randomState);
   const { train, validation } = options;

@@ -49,6 +49,17 @@ test('idfz train then eval then train --resume on a tiny CIFAR-10 folder', async
     assert.equal(resumed.code, 0, resumed.stderr);
     const state = JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { imagesSeen: number };
     assert.equal(state.imagesSeen, 48);
+
+    // --init: a new run from the resumed run's weights, with its own counters and the history kept for the manifest.
+    const tunedCommon = common.map((arg) => (arg === out ? path.join(dir, 'tuned') : arg));
+    assert.match((await runCli(['train', '--init', out, '--preset', 'tiny', ...tunedCommon])).stderr, /--init takes the architecture/);
+    const tuned = await runCli(['train', '--init', out, '--epochs', '1', ...tunedCommon]);
+    assert.equal(tuned.code, 0, tuned.stderr);
+    const tunedState = JSON.parse(readFileSync(path.join(dir, 'tuned', 'state.json'), 'utf8')) as { imagesSeen: number; settings: { initializedFrom: { imagesSeen: number } } };
+    assert.deepEqual([tunedState.imagesSeen, tunedState.settings.initializedFrom.imagesSeen], [24, 48]);
+    assert.equal((await runCli([...exportArgs.slice(0, 1), path.join(dir, 'tuned'), ...exportArgs.slice(2), '-f'])).code, 0);
+    const tunedManifest = JSON.parse(readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as { trainedOn: { initializedFrom: { imagesSeen: number } } };
+    assert.equal(tunedManifest.trainedOn.initializedFrom.imagesSeen, 48);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -70,7 +70,7 @@ export const exportCommand: CommandFactory = (ctx) =>
         sha256: sha256Hex(bytes),
         channels: spec.imageChannels,
         description: flags.description ?? `IDF, ${spec.levels} levels x ${spec.couplingsPerLevel} couplings, ${spec.coupling.family} width ${spec.coupling.width}`,
-        trainedOn: { dataset: training.name.replace(/\[.*$/, ''), imagesSeen: checkpoint.state.imagesSeen, trainHours: Number((checkpoint.state.trainSeconds / 3600).toFixed(3)) },
+        trainedOn: { dataset: training.name.replace(/\[.*$/, ''), imagesSeen: checkpoint.state.imagesSeen, trainHours: Number((checkpoint.state.trainSeconds / 3600).toFixed(3)), ...(checkpoint.state.settings.initializedFrom ? { initializedFrom: checkpoint.state.settings.initializedFrom } : {}) },
         architecture: { levels: spec.levels, couplingsPerLevel: spec.couplingsPerLevel, coupling: spec.coupling, splitPrior: spec.splitPrior, topPrior: spec.topPrior, parameters: paramCount(idfParams(spec)), multiplyAddsPer32x32: idfMultiplyAdds(spec, 32, 32) },
         results: { validationBpdFloat: checkpoint.state.bestValidationBpd },
       };

@@ -37,6 +37,7 @@ interface TrainFlags {
   workers: number;
   backend: BackendName;
   resume?: boolean;
+  init?: string;
   seed: number;
   lr: number;
   warmupImages: number;
@@ -85,12 +86,19 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   const resuming = flags.resume === true;
   if (resuming && !hasCheckpoint(outDir)) throw new UsageError(`--resume: ${outDir} holds no checkpoint to resume`);
   if (!resuming && hasCheckpoint(outDir)) throw new UsageError(`${outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+  if (flags.init !== undefined && (resuming || flags.preset || flags.config)) throw new UsageError('--init takes the architecture and weights of its checkpoint: do not combine it with --resume, --preset or --config');
+  const initDir = flags.init === undefined ? null : path.resolve(ctx.cwd, flags.init);
+  if (initDir !== null && !hasCheckpoint(initDir)) throw new UsageError(`--init: ${initDir} holds no checkpoint`);
   const full = await openTrainingData(ctx, flags);
   const { train, validation } = splitValidation(full, { count: flags.validation });
-  const start: TrainStart = resuming ? { checkpoint: loadCheckpoint(outDir) } : { spec: specFromFlags(flags, full.channels) };
-  const spec = 'spec' in start ? start.spec : start.checkpoint.spec;
+  const start: TrainStart = resuming
+    ? { checkpoint: loadCheckpoint(outDir) }
+    : initDir !== null
+      ? { init: loadCheckpoint(initDir), initPath: path.relative(ctx.cwd, initDir) || '.' }
+      : { spec: specFromFlags(flags, full.channels) };
+  const spec = 'spec' in start ? start.spec : 'init' in start ? start.init.spec : start.checkpoint.spec;
   if (spec.imageChannels !== full.channels) throw new UsageError(`the model codes ${spec.imageChannels}-channel images but ${full.name} has ${full.channels}`);
-  log.info({ dataset: full.name, train: train.count, validation: validation.count, params: paramCount(idfParams(spec)), workers: flags.workers, backend: flags.backend }, resuming ? 'resuming training' : 'starting training');
+  log.info({ dataset: full.name, train: train.count, validation: validation.count, params: paramCount(idfParams(spec)), workers: flags.workers, backend: flags.backend }, resuming ? 'resuming training' : initDir !== null ? `fine-tuning from ${flags.init}` : 'starting training');
   const totalImages = flags.epochs !== undefined ? flags.epochs * train.count : train.count;
   const bar = startProgressBar(ctx, totalImages, 'train |{bar}| epoch {epoch} | {value}/{total} img | bpd {bpd} | {speed} img/s | ETA {eta_formatted}');
   // Ctrl-C (or SIGTERM) ends the run cleanly: the current step finishes, then validation and a final checkpoint.
@@ -150,6 +158,7 @@ export const trainCommand: CommandFactory = (ctx) =>
     .option('--workers <n>', 'worker threads (data parallel)', integerIn('--workers', 1, 256), Math.max(1, availableParallelism()))
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm'))
     .option('--resume', 'continue the checkpoint in --out')
+    .option('--init <checkpoint>', "start a new run from this checkpoint's EMA weights and architecture (fine-tuning: fresh optimizer and schedule)")
     .option('--seed <n>', 'seed of the run (permutations, initialisation, order)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
     .option('--lr <rate>', 'peak learning rate (Adamax)', numberAbove('--lr', 0, 1), 2e-3)
     .option('--warmup-images <n>', 'images of linear learning-rate warm-up', integerIn('--warmup-images', 0, 1e9), 10000)
