@@ -1,7 +1,9 @@
 /**
  * Where learned tile coders come from: a factory named by module URL and export name (so that worker threads can
  * load it too), applied to a model file's bytes and a fresh engine. The IDF coder is the default; tests plug in a
- * double the same way. Invariant: a coder handed out here has 1 or 3 channels and a size multiple in 1..4096.
+ * double the same way. Coders are kept per model bytes, factory and kernel (so a batch of small files builds the
+ * engine once, not once per file). Invariant: a coder handed out here has 1 or 3 channels and a size multiple in
+ * 1..4096.
  */
 import { InternalError, ModelError } from '../core/errors.js';
 import { createEngine, type Engine, type KernelName } from '../engine/index.js';
@@ -35,11 +37,34 @@ export interface LearnedCoderSpec {
 }
 
 /**
- * Loads the factory and builds a coder on a new engine of `kernel`.
+ * Coders already built, per model file (the same bytes object, e.g. one LoadedModel decoding many files), then per
+ * factory and kernel. A coder codes one tile at a time synchronously, so callers in one thread can share it.
+ */
+const built = new WeakMap<Uint8Array, Map<string, Promise<LearnedTileCoder>>>();
+
+/**
+ * The coder of a model on an engine of `kernel`: built on first use for these model bytes, then shared.
  * @throws ModelError when the model cannot be read or describes an unusable coder; InternalError when the factory
  *   module does not export a function of that name
  */
-export async function createLearnedCoder(spec: LearnedCoderSpec, kernel: KernelName): Promise<LearnedTileCoder> {
+export function createLearnedCoder(spec: LearnedCoderSpec, kernel: KernelName): Promise<LearnedTileCoder> {
+  let forModel = built.get(spec.modelBytes);
+  if (!forModel) {
+    forModel = new Map();
+    built.set(spec.modelBytes, forModel);
+  }
+  const key = `${spec.factory.moduleUrl}#${spec.factory.exportName}#${kernel}`;
+  let coder = forModel.get(key);
+  if (!coder) {
+    coder = buildLearnedCoder(spec, kernel);
+    forModel.set(key, coder);
+    // A model that fails to load is not remembered: the error comes back on every use.
+    coder.catch(() => forModel.delete(key));
+  }
+  return coder;
+}
+
+async function buildLearnedCoder(spec: LearnedCoderSpec, kernel: KernelName): Promise<LearnedTileCoder> {
   const module = (await import(spec.factory.moduleUrl)) as Record<string, unknown>;
   const factory = module[spec.factory.exportName];
   if (typeof factory !== 'function') {
