@@ -3,6 +3,7 @@
  * holding K consecutive components per symbol. Encoding walks the batch backwards, decoding forwards, alternating
  * the two lanes per symbol. The decoder searches with Newton steps guided by the mixture's slope inside an exact
  * bracket (bisection when a step leaves it), so it always ends on the one bin whose interval holds the slot.
+ * These loops are the specification; mixture-coder-wasm.ts codes the same bits faster.
  */
 import { CorruptStreamError } from '../core/errors.js';
 import { decodeEscapeValue, encodeEscapePut } from './escape.js';
@@ -20,6 +21,42 @@ const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
 /**
+ * Pushes symbol x under a prepared mixture onto state `a`: its escape value first when x lies outside the window
+ * (so that it decodes after the escape bin), then its bin's interval. The reference per-symbol step.
+ * @returns the new state
+ */
+export function encodeMixtureSymbol(a: number, x: number, mixture: PreparedMixture, stack: WordStack): number {
+  const lo = mixture.lo;
+  const nb = mixture.nb;
+  let j = x - lo + 1;
+  if (j <= 0) {
+    a = encodeEscapePut(a, lo - 1 - x, stack);
+    j = 0;
+  } else if (j >= nb - 1) {
+    a = encodeEscapePut(a, x - (lo + nb - 2), stack);
+    j = nb - 1;
+  }
+  const start = mixtureBoundary(j, mixture);
+  const end = mixtureBoundary(j + 1, mixture);
+  return encodePut(a, start, end - start, stack);
+}
+
+/**
+ * The symbol of escape bin j (0 or nb - 1) of a window starting at lo with nb bins: reads its escape value from
+ * the cursor (whose x is the state, updated in place).
+ * @throws CorruptStreamError when the stream runs out or the symbol falls outside int32
+ */
+export function decodeEscapedValue(cursor: DecodeCursor, j: number, lo: number, nb: number): number {
+  const at = cursor.reader.pos;
+  const value = decodeEscapeValue(cursor, at);
+  const x = j === 0 ? lo - 1 - value : lo + nb - 2 + value;
+  if (x < INT32_MIN || x > INT32_MAX) {
+    throw new CorruptStreamError(`corrupt stream: escaped symbol ${x} outside int32 near byte ${at}`);
+  }
+  return x;
+}
+
+/**
  * Encodes symbols[i] under the mixture at components [i*K, i*K+K) for i = n-1 down to 0. Parameters must already
  * be validated (see checkMixtureParams).
  */
@@ -34,19 +71,7 @@ export function encodeMixtureReverse(
     const x = symbols[i]!;
     const offset = i * components;
     prepareMixture(mus, scales, weights, offset, components, mixture);
-    const lo = mixture.lo;
-    const nb = mixture.nb;
-    let j = x - lo + 1;
-    if (j <= 0) {
-      a = encodeEscapePut(a, lo - 1 - x, stack);
-      j = 0;
-    } else if (j >= nb - 1) {
-      a = encodeEscapePut(a, x - (lo + nb - 2), stack);
-      j = nb - 1;
-    }
-    const start = mixtureBoundary(j, mixture);
-    const end = mixtureBoundary(j + 1, mixture);
-    a = encodePut(a, start, end - start, stack);
+    a = encodeMixtureSymbol(a, x, mixture, stack);
     const t = a;
     a = b;
     b = t;
@@ -102,14 +127,9 @@ export function decodeMixture(
     a = decodeAdvance(a, cl, ch - cl, reader);
     let x = lo + jl - 1;
     if (jl === 0 || jl === nb - 1) {
-      const at = reader.pos;
       cursor.x = a;
-      const value = decodeEscapeValue(cursor, at);
+      x = decodeEscapedValue(cursor, jl, lo, nb);
       a = cursor.x;
-      x = jl === 0 ? lo - 1 - value : lo + nb - 2 + value;
-      if (x < INT32_MIN || x > INT32_MAX) {
-        throw new CorruptStreamError(`corrupt stream: escaped symbol ${x} outside int32 near byte ${at}`);
-      }
     }
     out[i] = x;
     h0 = hashStep0(h0, x);

@@ -8,7 +8,7 @@ import { CorruptStreamError, InternalError } from '../core/errors.js';
 import { checkLogisticParams, checkMixtureParams, checkUniformParams } from './batch-checks.js';
 import { decodeLogistic } from './logistic-coder.js';
 import type { ScaleIndexArray } from './logistic-params.js';
-import { decodeMixture } from './mixture-coder.js';
+import { decodeMixtureFast } from './mixture-coder-wasm.js';
 import type { WeightArray } from './mixture-model.js';
 import { DecodeCursor, Lanes, STATE_LOWER, WordReader, readState } from './rans-core.js';
 import { decodeUniform, type UniformArray } from './uniform-coder.js';
@@ -61,7 +61,7 @@ export class RansDecoder {
     out: Int32Array, mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
   ): void {
     checkMixtureParams(out.length, mus, scales, weights, components);
-    decodeMixture(this.lanes, this.cursor, out, mus, scales, weights, components);
+    decodeMixtureFast(this.lanes, this.cursor, out, mus, scales, weights, components);
     this.count += out.length;
   }
 

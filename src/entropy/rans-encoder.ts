@@ -9,7 +9,7 @@ import { InternalError } from '../core/errors.js';
 import { checkLogisticParams, checkMixtureParams, checkUniformParams } from './batch-checks.js';
 import { encodeLogisticReverse } from './logistic-coder.js';
 import type { ScaleIndexArray } from './logistic-params.js';
-import { encodeMixtureReverse } from './mixture-coder.js';
+import { encodeMixtureReverseFast } from './mixture-coder-wasm.js';
 import type { WeightArray } from './mixture-model.js';
 import { Lanes, STATE_LOWER, WordStack, flushState } from './rans-core.js';
 import { HASH0_SEED, HASH1_SEED, hashSymbols } from './symbol-hash.js';
@@ -102,7 +102,7 @@ export class RansEncoder {
       if (batch.kind === 'logistic') {
         encodeLogisticReverse(lanes, stack, batch.symbols, batch.mus, batch.scales);
       } else if (batch.kind === 'mixture') {
-        encodeMixtureReverse(lanes, stack, batch.symbols, batch.mus, batch.scales, batch.weights, batch.components);
+        encodeMixtureReverseFast(lanes, stack, batch.symbols, batch.mus, batch.scales, batch.weights, batch.components);
       } else {
         encodeUniformReverse(lanes, stack, batch.symbols, batch.min, batch.max);
       }

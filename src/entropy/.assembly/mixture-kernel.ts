@@ -1,0 +1,389 @@
+/**
+ * WASM kernel (AssemblyScript) of the mixture coder's frequencies: encoder intervals for a whole batch and the
+ * decoder's bin search for one symbol, over component parameters the host copied into this module's memory.
+ * Invariant: every cumulative frequency equals mixtureBoundary (../mixture-model.ts) bit for bit: the same int32
+ * clamp and the same IEEE double operations in the same order (WASM, like JS, rounds every operation and never
+ * fuses). Lives in a dot-folder so that tsc skips it; `npm run build:wasm` compiles it to mixture-kernel.wasm.
+ */
+
+// Format version 1 constants (../logistic-params.ts, ../rans-core.ts).
+const TABLE_SIZE: i32 = 2561;
+const SCALE_COUNT: i32 = 577;
+const INVERSE_BUCKETS: i32 = 4096;
+const MU_ONE: i32 = 256;
+const HALF_MU: i32 = 128;
+const MU_ONE_F: f64 = 256;
+const INV_MU_ONE: f64 = 1.0 / 256;
+const POS_ONE: f64 = 268435456; // 2^28
+const INV_POS_ONE: f64 = 1.0 / 268435456;
+const POS_CENTER: f64 = 1280 * 268435456;
+const CDF_ONE: f64 = 268435456;
+const INV_CDF_ONE: f64 = 1.0 / 268435456;
+const LEVEL_TO_BUCKET: f64 = 1.0 / 65536; // 2^(12 - 28)
+const ONE: f64 = 16777216; // 2^24
+const HALF_WIDTH_MAX: i32 = 131071;
+const MAX_INT: i32 = 1073741823;
+const SLOPE_UNIT: f64 = 256.0 / 268435456;
+/** Pair evaluations guided by slope before the search falls back to bisection (bounds the work per symbol). */
+const NEWTON_PAIRS: i32 = 4;
+
+// Layout, set by layout(): the table (written once by the host), then the current chunk's parameters.
+let cdfP: usize = 0;
+let multP: usize = 0;
+let limitP: usize = 0;
+let halfP: usize = 0;
+let invP: usize = 0;
+let musP: usize = 0;
+let scalesP: usize = 0;
+let weightsP: usize = 0;
+let symbolsP: usize = 0;
+let startsP: usize = 0;
+let freqsP: usize = 0;
+let resultP: usize = 0;
+// The decoder's compact copy of one symbol's components (16 slots each): mu, offset limit, scale index (i32),
+// multiplier, weight and the weight of the components before it in mu order (f64).
+let compMuP: usize = 0;
+let compLimitP: usize = 0;
+let compScaleP: usize = 0;
+let compMultP: usize = 0;
+let compWeightP: usize = 0;
+let compBeforeP: usize = 0;
+
+function align(p: usize): usize {
+  return (p + 63) & ~(<usize>63);
+}
+
+/**
+ * Lays the memory out for chunks of `symbols` symbols of at most `components` components each.
+ * @returns the first byte past the layout (the host grows the memory to it)
+ */
+export function layout(symbols: i32, components: i32): usize {
+  let p = align(__heap_base);
+  cdfP = p;
+  p = align(p + 8 * (<usize>TABLE_SIZE + 1));
+  multP = p;
+  p = align(p + 8 * <usize>SCALE_COUNT);
+  limitP = p;
+  p = align(p + 4 * <usize>SCALE_COUNT);
+  halfP = p;
+  p = align(p + 4 * <usize>SCALE_COUNT);
+  invP = p;
+  p = align(p + 4 * <usize>INVERSE_BUCKETS);
+  resultP = p;
+  p = align(p + 8 * 8);
+  compMuP = p;
+  compLimitP = p + 64;
+  compScaleP = p + 128;
+  compMultP = p + 192;
+  compWeightP = p + 320;
+  compBeforeP = p + 448;
+  p = align(p + 576);
+  const parameters: usize = (<usize>symbols * <usize>components) << 2;
+  musP = p;
+  p = align(p + parameters);
+  scalesP = p;
+  p = align(p + parameters);
+  weightsP = p;
+  p = align(p + parameters);
+  symbolsP = p;
+  p = align(p + 4 * <usize>symbols);
+  startsP = p;
+  p = align(p + 8 * <usize>symbols);
+  freqsP = p;
+  return align(p + 8 * <usize>symbols);
+}
+
+/** Addresses of the layout, in this order: cdf, multipliers, limits, half-widths, inverse, result, mus, scales,
+ * weights, symbols, starts, freqs. */
+export function address(which: i32): usize {
+  switch (which) {
+    case 0: return cdfP;
+    case 1: return multP;
+    case 2: return limitP;
+    case 3: return halfP;
+    case 4: return invP;
+    case 5: return resultP;
+    case 6: return musP;
+    case 7: return scalesP;
+    case 8: return weightsP;
+    case 9: return symbolsP;
+    case 10: return startsP;
+    default: return freqsP;
+  }
+}
+
+/** The table CDF (times 2^28) at offset u from mu for a component with offset limit `limit`, multiplier `m`. */
+// @ts-ignore: decorator
+@inline function cdfAt(u: i32, limit: i32, m: f64): f64 {
+  u = select<i32>(limit, u, u > limit);
+  u = select<i32>(-limit, u, u < -limit);
+  const p = <f64>u * m + POS_CENTER;
+  const t = Math.floor(p * INV_POS_ONE);
+  const q = cdfP + (<usize>(<i32>t) << 3);
+  const a = load<f64>(q);
+  return a + Math.floor((load<f64>(q, 8) - a) * (p - t * POS_ONE) * INV_POS_ONE);
+}
+
+/**
+ * Encoder intervals of symbols 0..n-1 of the chunk (components [i*K, i*K+K) each): starts[i] and freqs[i], or
+ * freqs[i] = 0 where the symbol escapes or its window is capped (the host codes those with the reference model).
+ */
+export function encodeIntervals(n: i32, components: i32): void {
+  for (let i = 0; i < n; i++) {
+    const x = load<i32>(symbolsP + (<usize>i << 2));
+    const xc = x < -2097152 ? -2097152 : x > 2097152 ? 2097152 : x;
+    const e0 = xc * MU_ONE - HALF_MU;
+    const e1 = e0 + MU_ONE;
+    let lo = MAX_INT;
+    let hi = -MAX_INT;
+    let total: f64 = 0;
+    let s0: f64 = 0;
+    let s1: f64 = 0;
+    const first = <usize>i * <usize>components;
+    for (let c = 0; c < components; c++) {
+      const q = (first + <usize>c) << 2;
+      const muQ = load<i32>(musP + q);
+      const k = <usize>load<i32>(scalesP + q) << 2;
+      const w = <f64>load<i32>(weightsP + q);
+      const center = (muQ + HALF_MU) >> 8;
+      const halfWidth = load<i32>(halfP + k);
+      lo = min(lo, center - halfWidth);
+      hi = max(hi, center + halfWidth);
+      total += w;
+      const limit = load<i32>(limitP + k);
+      const m = load<f64>(multP + (k << 1));
+      s0 += w * cdfAt(e0 - muQ, limit, m);
+      s1 += w * cdfAt(e1 - muQ, limit, m);
+    }
+    const at = <usize>i << 3;
+    if (x >= lo && x <= hi && hi - lo <= 2 * HALF_WIDTH_MAX) {
+      const spread = (ONE - <f64>(hi - lo + 3)) * INV_CDF_ONE;
+      const j = <f64>(x - lo + 1);
+      const start = Math.floor(Math.floor(s0 / total) * spread) + j;
+      store<f64>(startsP + at, start);
+      store<f64>(freqsP + at, Math.floor(Math.floor(s1 / total) * spread) + j + 1 - start);
+    } else {
+      store<f64>(freqsP + at, 0);
+    }
+  }
+}
+
+// The decoder's per-symbol state (one symbol at a time).
+let components_ = 0;
+let total_: f64 = 1;
+let spread_: f64 = 0;
+let lo_ = 0;
+let sum0_: f64 = 0;
+let sum1_: f64 = 0;
+let slope_: f64 = 0;
+
+/** Sums w_c F_c at the lower edges of bins j and j + 1 (boundaries j and j + 1), and the slope at boundary j. */
+function evaluatePair(j: i32): void {
+  const e0 = (lo_ + j - 1) * MU_ONE - HALF_MU;
+  const e1 = e0 + MU_ONE;
+  let s0: f64 = 0;
+  let s1: f64 = 0;
+  let slope: f64 = 0;
+  for (let c = 0; c < components_; c++) {
+    const q4 = <usize>c << 2;
+    const q8 = <usize>c << 3;
+    const muQ = load<i32>(compMuP + q4);
+    const limit = load<i32>(compLimitP + q4);
+    const m = load<f64>(compMultP + q8);
+    const w = load<f64>(compWeightP + q8);
+    let u = e0 - muQ;
+    u = select<i32>(limit, u, u > limit);
+    u = select<i32>(-limit, u, u < -limit);
+    const p = <f64>u * m + POS_CENTER;
+    const t = Math.floor(p * INV_POS_ONE);
+    const r = cdfP + (<usize>(<i32>t) << 3);
+    const a = load<f64>(r);
+    const step = load<f64>(r, 8) - a;
+    s0 += w * (a + Math.floor(step * (p - t * POS_ONE) * INV_POS_ONE));
+    slope += w * step * m;
+    s1 += w * cdfAt(e1 - muQ, limit, m);
+  }
+  sum0_ = s0;
+  sum1_ = s1;
+  slope_ = (slope / total_) * SLOPE_UNIT * spread_ + 1;
+}
+
+/** A first guess of the value whose interval holds CDF level `level` (0..2^28-1) of logistic(muQ, scale k). */
+function guessValue(level: f64, muQ: i32, k: i32): i32 {
+  let i = load<i32>(invP + (<usize>(<i32>(level * LEVEL_TO_BUCKET)) << 2));
+  while (load<f64>(cdfP + (<usize>(i + 1) << 3)) <= level) i++;
+  const a = load<f64>(cdfP + (<usize>i << 3));
+  const position = level > a ? <f64>i + (level - a) / (load<f64>(cdfP + (<usize>(i + 1) << 3)) - a) : <f64>i;
+  const value = Math.floor((<f64>(muQ + HALF_MU) + (position * POS_ONE - POS_CENTER) / load<f64>(multP + (<usize>k << 3)))
+    * INV_MU_ONE);
+  return <i32>max<f64>(-1073741824, min<f64>(1073741823, value));
+}
+
+/**
+ * The decoder's search for symbol i of the chunk: the bin j whose interval [boundary(j), boundary(j + 1)) holds
+ * `slot` (0..2^24-1). Writes boundary(j), boundary(j + 1), the window's lo and nb to the result block.
+ * @returns j (0 and nb - 1 are the escape bins)
+ */
+export function decodeFind(i: i32, components: i32, slot: f64): i32 {
+  const first = <usize>i * <usize>components;
+  // The window (as prepareMixture), the heaviest component and the compact component block.
+  let lo = MAX_INT;
+  let hi = -MAX_INT;
+  let total: f64 = 0;
+  let heaviest = 0;
+  let heaviestWeight = -1;
+  for (let c = 0; c < components; c++) {
+    const q = (first + <usize>c) << 2;
+    const muQ = load<i32>(musP + q);
+    const k = load<i32>(scalesP + q);
+    const w = load<i32>(weightsP + q);
+    const k4 = <usize>k << 2;
+    const center = (muQ + HALF_MU) >> 8;
+    const halfWidth = load<i32>(halfP + k4);
+    lo = min(lo, center - halfWidth);
+    hi = max(hi, center + halfWidth);
+    total += <f64>w;
+    const heavier = w > heaviestWeight;
+    heaviestWeight = select<i32>(w, heaviestWeight, heavier);
+    heaviest = select<i32>(c, heaviest, heavier);
+    const c4 = <usize>c << 2;
+    const c8 = <usize>c << 3;
+    store<i32>(compMuP + c4, muQ);
+    store<i32>(compLimitP + c4, load<i32>(limitP + k4));
+    store<i32>(compScaleP + c4, k);
+    store<f64>(compMultP + c8, load<f64>(multP + (k4 << 1)));
+    store<f64>(compWeightP + c8, <f64>w);
+    store<f64>(compBeforeP + c8, 0);
+  }
+  if (hi - lo > 2 * HALF_WIDTH_MAX) {
+    lo = ((load<i32>(compMuP + (<usize>heaviest << 2)) + HALF_MU) >> 8) - HALF_WIDTH_MAX;
+    hi = lo + 2 * HALF_WIDTH_MAX;
+  }
+  const nb = hi - lo + 3;
+  const spread = (ONE - <f64>nb) * INV_CDF_ONE;
+  components_ = components;
+  total_ = total;
+  spread_ = spread;
+  lo_ = lo;
+
+  // First guess: the component whose share of the weight, taking components in order of mu (ties by index), holds
+  // the slot's level; then that component's quantile at the level within its share.
+  for (let c = 1; c < components; c++) {
+    const muC = load<i32>(compMuP + (<usize>c << 2));
+    const wC = load<f64>(compWeightP + (<usize>c << 3));
+    let beforeC = load<f64>(compBeforeP + (<usize>c << 3));
+    for (let e = 0; e < c; e++) {
+      // e < c: e comes first unless its mu is larger.
+      const eFirst = load<i32>(compMuP + (<usize>e << 2)) <= muC;
+      const e8 = compBeforeP + (<usize>e << 3);
+      beforeC += select<f64>(load<f64>(compWeightP + (<usize>e << 3)), 0, eFirst);
+      store<f64>(e8, load<f64>(e8) + select<f64>(0, wC, eFirst));
+    }
+    store<f64>(compBeforeP + (<usize>c << 3), beforeC);
+  }
+  const target = slot * (1.0 / ONE) * total;
+  let pick = heaviest;
+  let pickBefore: f64 = 0;
+  for (let c = 0; c < components; c++) {
+    const before = load<f64>(compBeforeP + (<usize>c << 3));
+    const hit = before <= target && target < before + load<f64>(compWeightP + (<usize>c << 3));
+    pick = select<i32>(c, pick, hit);
+    pickBefore = select<f64>(before, pickBefore, hit);
+  }
+  let level = (target - pickBefore) / load<f64>(compWeightP + (<usize>pick << 3)) * CDF_ONE;
+  level = max<f64>(0, min<f64>(CDF_ONE - 1, level));
+  const guess = <i64>guessValue(level, load<i32>(compMuP + (<usize>pick << 2)), load<i32>(compScaleP + (<usize>pick << 2)))
+    - <i64>lo + 1;
+
+  // Pair evaluations (boundaries j and j + 1) with Newton steps inside an exact bracket
+  // boundary(jl) = cl <= slot < ch = boundary(jh); bisection after NEWTON_PAIRS pairs.
+  let j = <i32>max<i64>(0, min<i64>(<i64>nb - 1, guess));
+  let jl = 0;
+  let jh = nb;
+  let cl: f64 = 0;
+  let ch: f64 = ONE;
+  let pairs = 0;
+  while (jh - jl > 1) {
+    if (pairs >= NEWTON_PAIRS) j = jl + ((jh - jl) >> 1);
+    j = min(max(j, jl), jh - 1);
+    pairs++;
+    evaluatePair(j);
+    const b0 = j <= 0 ? 0 : Math.floor(Math.floor(sum0_ / total) * spread) + <f64>j;
+    const b1 = j + 1 >= nb ? ONE : Math.floor(Math.floor(sum1_ / total) * spread) + <f64>(j + 1);
+    if (slot < b0) {
+      jh = j;
+      ch = b0;
+      j = <i32>max<f64>(<f64>jl, <f64>j - Math.ceil((b0 - slot) / slope_));
+      if (j <= jl) j = jl + ((jh - jl) >> 1);
+    } else if (slot >= b1) {
+      jl = j + 1;
+      cl = b1;
+      j = <i32>min<f64>(<f64>jh, <f64>(j + 1) + Math.floor((slot - b1) / slope_));
+      if (j >= jh) j = jl + ((jh - jl) >> 1);
+    } else {
+      jl = j;
+      jh = j + 1;
+      cl = b0;
+      ch = b1;
+    }
+  }
+  store<f64>(resultP, cl);
+  store<f64>(resultP, ch, 8);
+  store<f64>(resultP, <f64>lo, 16);
+  store<f64>(resultP, <f64>nb, 24);
+  return jl;
+}
+
+/**
+ * Whether the chunk's n symbols have valid parameters (as checkMixtureParams): mus within +-2^28, scale indices
+ * 0..576, weights 0..2^24 and each symbol's weights summing to 1..2^24. Returns 1 or 0.
+ */
+export function checkChunk(n: i32, components: i32): i32 {
+  const count = n * components;
+  let muLow = i32x4.splat(0);
+  let muHigh = i32x4.splat(0);
+  let scaleLow = i32x4.splat(0);
+  let scaleHigh = i32x4.splat(0);
+  let weightLow = i32x4.splat(0);
+  let weightHigh = i32x4.splat(0);
+  let q = 0;
+  for (; q + 4 <= count; q += 4) {
+    const at = <usize>q << 2;
+    const mu = v128.load(musP + at);
+    const scale = v128.load(scalesP + at);
+    const weight = v128.load(weightsP + at);
+    muLow = i32x4.min_s(muLow, mu);
+    muHigh = i32x4.max_s(muHigh, mu);
+    scaleLow = i32x4.min_s(scaleLow, scale);
+    scaleHigh = i32x4.max_s(scaleHigh, scale);
+    weightLow = i32x4.min_s(weightLow, weight);
+    weightHigh = i32x4.max_s(weightHigh, weight);
+  }
+  let bad = lanesOutside(muLow, muHigh, -268435456, 268435456) | lanesOutside(scaleLow, scaleHigh, 0, SCALE_COUNT - 1)
+    | lanesOutside(weightLow, weightHigh, 0, 16777216);
+  for (; q < count; q++) {
+    const at = <usize>q << 2;
+    const mu = load<i32>(musP + at);
+    const scale = load<i32>(scalesP + at);
+    const weight = load<i32>(weightsP + at);
+    bad |= i32(mu < -268435456) | i32(mu > 268435456) | i32(scale < 0) | i32(scale >= SCALE_COUNT) | i32(weight < 0)
+      | i32(weight > 16777216);
+  }
+  if (bad != 0) return 0;
+  // Weights are now known to be 0..2^24, so a sum of at most 16 cannot overflow int32.
+  let totalLow = 16777216;
+  let totalHigh = 1;
+  for (let i = 0, r = 0; i < n; i++) {
+    let total = 0;
+    for (let c = 0; c < components; c++, r++) total += load<i32>(weightsP + (<usize>r << 2));
+    totalLow = min(totalLow, total);
+    totalHigh = max(totalHigh, total);
+  }
+  return i32(totalLow >= 1 && totalHigh <= 16777216);
+}
+
+/** 1 when a lane of `low` is below `min` or a lane of `high` above `max`. */
+function lanesOutside(low: v128, high: v128, min: i32, max: i32): i32 {
+  const outside = v128.or(i32x4.lt_s(low, i32x4.splat(min)), i32x4.gt_s(high, i32x4.splat(max)));
+  return i32(v128.any_true(outside));
+}

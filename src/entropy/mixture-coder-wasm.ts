@@ -1,0 +1,99 @@
+/**
+ * The fast mixture batch coders RansEncoder / RansDecoder use: the frequencies come from the WASM kernel
+ * (mixture-wasm.ts) chunk by chunk, the rANS steps, escapes and symbol hashes stay here. Invariant: the streams
+ * are bit-identical to the reference loops of mixture-coder.ts (the kernel computes the same boundaries; symbols
+ * that escape or have a capped window go through the reference per-symbol code), and test/entropy proves it on
+ * randomised and extreme parameters.
+ */
+import { hashStep0, hashStep1 } from './symbol-hash.js';
+import type { ScaleIndexArray } from './logistic-params.js';
+import { decodeEscapedValue, encodeMixtureSymbol } from './mixture-coder.js';
+import { PreparedMixture, prepareMixture, type WeightArray } from './mixture-model.js';
+import { MIXTURE_CHUNK_SYMBOLS, mixtureKernel } from './mixture-wasm.js';
+import {
+  decodeAdvance, decodeSlot, encodePut, type DecodeCursor, type Lanes, type WordStack,
+} from './rans-core.js';
+
+/**
+ * Encodes symbols[i] under the mixture at components [i*K, i*K+K) for i = n-1 down to 0, exactly as
+ * encodeMixtureReverse. Parameters must already be validated (see checkMixtureParams).
+ * @throws InternalError when the WASM kernel is not built
+ */
+export function encodeMixtureReverseFast(
+  lanes: Lanes, stack: WordStack, symbols: Int32Array,
+  mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
+): void {
+  const kernel = mixtureKernel();
+  const starts = kernel.starts;
+  const freqs = kernel.freqs;
+  const mixture = new PreparedMixture();
+  let a = lanes.a;
+  let b = lanes.b;
+  for (let end = symbols.length; end > 0; end -= MIXTURE_CHUNK_SYMBOLS) {
+    const begin = end > MIXTURE_CHUNK_SYMBOLS ? end - MIXTURE_CHUNK_SYMBOLS : 0;
+    kernel.loadChunk(mus, scales, weights, components, begin, end);
+    kernel.symbols.set(symbols.subarray(begin, end));
+    kernel.encodeIntervals(end - begin, components);
+    for (let i = end - 1; i >= begin; i--) {
+      const freq = freqs[i - begin]!;
+      if (freq > 0) {
+        a = encodePut(a, starts[i - begin]!, freq, stack);
+      } else {
+        prepareMixture(mus, scales, weights, i * components, components, mixture);
+        a = encodeMixtureSymbol(a, symbols[i]!, mixture, stack);
+      }
+      const t = a;
+      a = b;
+      b = t;
+    }
+  }
+  lanes.a = a;
+  lanes.b = b;
+}
+
+/**
+ * Decodes out[0..n-1] under the mixtures at components [i*K, i*K+K), exactly as decodeMixture.
+ * @throws CorruptStreamError when the stream runs out or an escape decodes outside int32; InternalError when the
+ *   WASM kernel is not built
+ */
+export function decodeMixtureFast(
+  lanes: Lanes, cursor: DecodeCursor, out: Int32Array,
+  mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
+): void {
+  const kernel = mixtureKernel();
+  const result = kernel.result;
+  const find = kernel.decodeFind;
+  const reader = cursor.reader;
+  let a = lanes.a;
+  let b = lanes.b;
+  let h0 = lanes.h0;
+  let h1 = lanes.h1;
+  const n = out.length;
+  for (let begin = 0; begin < n; begin += MIXTURE_CHUNK_SYMBOLS) {
+    const end = begin + MIXTURE_CHUNK_SYMBOLS < n ? begin + MIXTURE_CHUNK_SYMBOLS : n;
+    kernel.loadChunk(mus, scales, weights, components, begin, end);
+    for (let i = begin; i < end; i++) {
+      const j = find(i - begin, components, decodeSlot(a));
+      const cl = result[0]!;
+      a = decodeAdvance(a, cl, result[1]! - cl, reader);
+      const lo = result[2]!;
+      const nb = result[3]!;
+      let x = lo + j - 1;
+      if (j === 0 || j === nb - 1) {
+        cursor.x = a;
+        x = decodeEscapedValue(cursor, j, lo, nb);
+        a = cursor.x;
+      }
+      out[i] = x;
+      h0 = hashStep0(h0, x);
+      h1 = hashStep1(h1, x);
+      const t = a;
+      a = b;
+      b = t;
+    }
+  }
+  lanes.a = a;
+  lanes.b = b;
+  lanes.h0 = h0;
+  lanes.h1 = h1;
+}

@@ -1,0 +1,134 @@
+/**
+ * Host of the mixture coder's WASM kernel (.assembly/mixture-kernel.ts, built by `npm run build:wasm` to
+ * dist/src/entropy/mixture-kernel.wasm): one instance per process, its memory laid out once for chunks of
+ * MIXTURE_CHUNK_SYMBOLS symbols, the shipped logistic table copied in from logistic-table.ts (the hash-checked
+ * source, so the kernel reads the same CDF values as the reference coder). Views stay valid: the memory never grows
+ * after setup.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InternalError } from '../core/errors.js';
+import { LOGISTIC_TABLE } from './logistic-table.js';
+import { MIXTURE_MAX_COMPONENTS, type WeightArray } from './mixture-model.js';
+import type { ScaleIndexArray } from './logistic-params.js';
+
+/** Symbols per kernel chunk: the batch coders hand the kernel this many symbols' parameters at a time. */
+export const MIXTURE_CHUNK_SYMBOLS = 8192;
+
+const WASM_PAGE_BYTES = 65536;
+
+/** The kernel's exports (.assembly/mixture-kernel.ts). */
+interface KernelExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  layout(symbols: number, components: number): number;
+  address(which: number): number;
+  encodeIntervals(n: number, components: number): void;
+  decodeFind(i: number, components: number, slot: number): number;
+  checkChunk(n: number, components: number): number;
+}
+
+/** The part of the WebAssembly global this file uses (the project's type libraries do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+/** A ready kernel instance with typed views of its chunk buffers. */
+export class MixtureKernel {
+  /** Per chunk component: fixed-point mu (written by loadChunk). */
+  readonly mus: Int32Array;
+  /** Per chunk component: scale index. */
+  readonly scales: Int32Array;
+  /** Per chunk component: weight. */
+  readonly weights: Int32Array;
+  /** Per chunk symbol: the value to encode. */
+  readonly symbols: Int32Array;
+  /** Per chunk symbol, after encodeIntervals: the interval's start. */
+  readonly starts: Float64Array;
+  /** Per chunk symbol, after encodeIntervals: the interval's frequency, 0 where the reference model must code it. */
+  readonly freqs: Float64Array;
+  /** After decodeFind: boundary(j), boundary(j + 1), the window's lo and its number of bins nb. */
+  readonly result: Float64Array;
+  /** Fills starts and freqs for chunk symbols 0..n-1 (see .assembly/mixture-kernel.ts). */
+  readonly encodeIntervals: (n: number, components: number) => void;
+  /**
+   * The bin j (0..nb-1) whose interval holds `slot` for chunk symbol i; writes `result`.
+   */
+  readonly decodeFind: (i: number, components: number, slot: number) => number;
+  private readonly checkChunk: (n: number, components: number) => number;
+
+  /** @param exports a fresh instance's exports */
+  constructor(exports: KernelExports) {
+    const end = exports.layout(MIXTURE_CHUNK_SYMBOLS, MIXTURE_MAX_COMPONENTS);
+    const have = exports.memory.buffer.byteLength;
+    if (end > have) exports.memory.grow(Math.ceil((end - have) / WASM_PAGE_BYTES));
+    const buffer = exports.memory.buffer;
+    const parameters = MIXTURE_CHUNK_SYMBOLS * MIXTURE_MAX_COMPONENTS;
+    const table = LOGISTIC_TABLE;
+    new Float64Array(buffer, exports.address(0), table.cdf.length).set(table.cdf);
+    new Float64Array(buffer, exports.address(1), table.positionMultiplier.length).set(table.positionMultiplier);
+    new Int32Array(buffer, exports.address(2), table.offsetLimit.length).set(table.offsetLimit);
+    new Int32Array(buffer, exports.address(3), table.halfWidth.length).set(table.halfWidth);
+    new Int32Array(buffer, exports.address(4), table.inverseStart.length).set(table.inverseStart);
+    this.result = new Float64Array(buffer, exports.address(5), 4);
+    this.mus = new Int32Array(buffer, exports.address(6), parameters);
+    this.scales = new Int32Array(buffer, exports.address(7), parameters);
+    this.weights = new Int32Array(buffer, exports.address(8), parameters);
+    this.symbols = new Int32Array(buffer, exports.address(9), MIXTURE_CHUNK_SYMBOLS);
+    this.starts = new Float64Array(buffer, exports.address(10), MIXTURE_CHUNK_SYMBOLS);
+    this.freqs = new Float64Array(buffer, exports.address(11), MIXTURE_CHUNK_SYMBOLS);
+    this.encodeIntervals = exports.encodeIntervals;
+    this.decodeFind = exports.decodeFind;
+    this.checkChunk = exports.checkChunk;
+  }
+
+  /**
+   * Copies the parameters of symbols [begin, end) (end - begin <= MIXTURE_CHUNK_SYMBOLS) into the chunk buffers.
+   */
+  loadChunk(
+    mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number, begin: number, end: number,
+  ): void {
+    const from = begin * components;
+    const to = end * components;
+    this.mus.set(mus.subarray(from, to));
+    this.scales.set(scales.subarray(from, to));
+    this.weights.set(weights.subarray(from, to));
+  }
+
+  /**
+   * Whether a mixture batch of `count` symbols (arrays of count * components values, components 1..16) passes
+   * checkMixtureParams: a fast screen, the caller runs the full check (for its message) when it fails. Clobbers
+   * the chunk buffers.
+   */
+  paramsValid(count: number, mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number): boolean {
+    for (let begin = 0; begin < count; begin += MIXTURE_CHUNK_SYMBOLS) {
+      const end = begin + MIXTURE_CHUNK_SYMBOLS < count ? begin + MIXTURE_CHUNK_SYMBOLS : count;
+      this.loadChunk(mus, scales, weights, components, begin, end);
+      if (this.checkChunk(end - begin, components) === 0) return false;
+    }
+    return true;
+  }
+}
+
+const WASM_URL = new URL('./mixture-kernel.wasm', import.meta.url);
+let kernel: MixtureKernel | undefined;
+
+/**
+ * The process's kernel, instantiated on first use.
+ * @throws InternalError when mixture-kernel.wasm is missing (not built)
+ */
+export function mixtureKernel(): MixtureKernel {
+  if (kernel === undefined) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(WASM_URL);
+    } catch (error) {
+      throw new InternalError(`the mixture coder's WASM kernel ${fileURLToPath(WASM_URL)} cannot be read; run ` +
+        '"npm run build"', { cause: error });
+    }
+    const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+    const instance = new api.Instance(new api.Module(bytes), {});
+    kernel = new MixtureKernel(instance.exports as KernelExports);
+  }
+  return kernel;
+}

@@ -1,0 +1,168 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SeededRandom } from '../../src/core/seeded-random.js';
+import { checkMixtureValues } from '../../src/entropy/batch-checks.js';
+import { MU_Q_MAX, SCALE_COUNT, scaleOfIndex } from '../../src/entropy/logistic-params.js';
+import { decodeMixtureFast, encodeMixtureReverseFast } from '../../src/entropy/mixture-coder-wasm.js';
+import { decodeMixture, encodeMixtureReverse } from '../../src/entropy/mixture-coder.js';
+import {
+  MIXTURE_WEIGHT_TOTAL_MAX, PreparedMixture, mixtureBoundary, prepareMixture,
+} from '../../src/entropy/mixture-model.js';
+import { MIXTURE_CHUNK_SYMBOLS, mixtureKernel } from '../../src/entropy/mixture-wasm.js';
+import { DecodeCursor, Lanes, PROBABILITY_ONE, WordReader, WordStack } from '../../src/entropy/rans-core.js';
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+/** The encoder's initial state of lane a in these tests (lane b starts 12345 above). */
+const START_A = new Lanes().a;
+
+interface Batch {
+  symbols: Int32Array;
+  mus: Int32Array;
+  scales: Uint16Array;
+  weights: Uint32Array;
+  components: number;
+}
+
+/**
+ * Random mixtures with extremes: tiny and huge scales, mus anywhere up to +-MU_Q_MAX (windows far from the symbol,
+ * and unions wide enough to be capped), zero weights, weight totals up to 2^24, symbols drawn from a component or
+ * anywhere in int32 (escapes).
+ */
+function extremeBatch(random: SeededRandom, n: number, components: number): Batch {
+  const symbols = new Int32Array(n);
+  const mus = new Int32Array(n * components);
+  const scales = new Uint16Array(n * components);
+  const weights = new Uint32Array(n * components);
+  for (let i = 0; i < n; i++) {
+    const spread = [64, 1024 * 256, MU_Q_MAX][random.int(0, 2)]!;
+    const scaleTop = [40, 300, SCALE_COUNT - 1][random.int(0, 2)]!;
+    const weightTop = [1, 50, 40000, Math.floor(MIXTURE_WEIGHT_TOTAL_MAX / components)][random.int(0, 3)]!;
+    for (let c = 0; c < components; c++) {
+      const q = i * components + c;
+      mus[q] = random.int(-spread, spread);
+      scales[q] = random.int(0, scaleTop);
+      weights[q] = random.next() < 0.25 ? 0 : random.int(0, weightTop);
+    }
+    if (weights[i * components] === 0) weights[i * components] = 1;
+    const c = i * components + random.int(0, components - 1);
+    const u = random.next();
+    const wild = random.next();
+    symbols[i] = wild < 0.03 ? random.int(INT32_MIN, INT32_MAX) : wild < 0.04 ? (wild < 0.035 ? INT32_MIN : INT32_MAX)
+      : Math.max(INT32_MIN, Math.min(INT32_MAX, Math.round(mus[c]! / 256 + scaleOfIndex(scales[c]!) * Math.log(u / (1 - u)))));
+  }
+  return { symbols, mus, scales, weights, components };
+}
+
+function encodeWith(coder: typeof encodeMixtureReverse, batch: Batch): { words: Uint16Array; lanes: Lanes } {
+  const lanes = new Lanes();
+  lanes.b = START_A + 12345;
+  const stack = new WordStack();
+  coder(lanes, stack, batch.symbols, batch.mus, batch.scales, batch.weights, batch.components);
+  return { words: stack.words.slice(0, stack.top), lanes };
+}
+
+function decodeWith(coder: typeof decodeMixture, batch: Batch, words: Uint16Array, lanes: Lanes): { out: Int32Array; lanes: Lanes } {
+  const bytes = new Uint8Array(2 * words.length);
+  for (let i = 0, w = words.length - 1; w >= 0; i += 2, w--) {
+    bytes[i] = words[w]! & 0xff;
+    bytes[i + 1] = words[w]! >>> 8;
+  }
+  // Every symbol ends with a lane swap, so the encoder's b is the lane of symbol 0.
+  const decoded = new Lanes();
+  decoded.a = lanes.b;
+  decoded.b = lanes.a;
+  const out = new Int32Array(batch.symbols.length);
+  coder(decoded, new DecodeCursor(new WordReader(bytes, 0, bytes.length)), out, batch.mus, batch.scales, batch.weights,
+    batch.components);
+  return { out, lanes: decoded };
+}
+
+test('the fast coders write and read exactly the reference streams on extreme random mixtures', () => {
+  const random = new SeededRandom(91);
+  for (const [components, n] of [[1, 3000], [2, 3000], [5, MIXTURE_CHUNK_SYMBOLS + 1500], [16, 800]] as const) {
+    const batch = extremeBatch(random, n, components);
+    const reference = encodeWith(encodeMixtureReverse, batch);
+    const fast = encodeWith(encodeMixtureReverseFast, batch);
+    assert.deepEqual(fast.words, reference.words, `K = ${components}: stream words`);
+    assert.deepEqual([fast.lanes.a, fast.lanes.b], [reference.lanes.a, reference.lanes.b], `K = ${components}: states`);
+    const slow = decodeWith(decodeMixture, batch, reference.words, reference.lanes);
+    const quick = decodeWith(decodeMixtureFast, batch, reference.words, reference.lanes);
+    assert.deepEqual(slow.out, batch.symbols, `K = ${components}: reference decode`);
+    assert.deepEqual(quick.out, batch.symbols, `K = ${components}: decoded symbols`);
+    assert.deepEqual(quick.out, slow.out);
+    assert.deepEqual([quick.lanes.a, quick.lanes.b, quick.lanes.h0, quick.lanes.h1],
+      [slow.lanes.a, slow.lanes.b, slow.lanes.h0, slow.lanes.h1], `K = ${components}: decoder lanes and hashes`);
+    assert.deepEqual([quick.lanes.a, quick.lanes.b].sort(), [START_A, START_A + 12345].sort(), 'back at the start');
+  }
+});
+
+test('kernel intervals and searches equal mixtureBoundary, or defer to the reference (escapes, capped windows)', () => {
+  const random = new SeededRandom(92);
+  const kernel = mixtureKernel();
+  const mixture = new PreparedMixture();
+  let deferred = 0;
+  let capped = 0;
+  for (const components of [1, 3, 7, 16]) {
+    const n = 600;
+    const batch = extremeBatch(random, n, components);
+    kernel.loadChunk(batch.mus, batch.scales, batch.weights, components, 0, n);
+    kernel.symbols.set(batch.symbols);
+    kernel.encodeIntervals(n, components);
+    for (let i = 0; i < n; i++) {
+      prepareMixture(batch.mus, batch.scales, batch.weights, i * components, components, mixture);
+      const j = batch.symbols[i]! - mixture.lo + 1;
+      const inside = j >= 1 && j <= mixture.nb - 2;
+      const isCapped = mixture.nb === 2 * 131071 + 3 && components > 1;
+      capped += isCapped ? 1 : 0;
+      if (kernel.freqs[i] === 0) {
+        deferred++;
+        assert.ok(!inside || isCapped, `symbol ${i} deferred although inside an uncapped window`);
+      } else {
+        assert.ok(inside);
+        const start = mixtureBoundary(j, mixture);
+        assert.equal(kernel.starts[i], start, `start of symbol ${i}`);
+        assert.equal(kernel.freqs[i], mixtureBoundary(j + 1, mixture) - start, `frequency of symbol ${i}`);
+      }
+      // The search from random slots, slots at bin edges and the ends of the range.
+      for (let t = 0; t < 6; t++) {
+        const edge = mixtureBoundary(random.int(0, mixture.nb), mixture);
+        const slot = t === 0 ? 0 : t === 1 ? PROBABILITY_ONE - 1 : t === 2 ? Math.min(edge, PROBABILITY_ONE - 1)
+          : t === 3 ? Math.max(0, edge - 1) : random.int(0, PROBABILITY_ONE - 1);
+        const found = kernel.decodeFind(i, components, slot);
+        const low = mixtureBoundary(found, mixture);
+        const high = mixtureBoundary(found + 1, mixture);
+        assert.ok(low <= slot && slot < high, `slot ${slot} of symbol ${i} in bin ${found}`);
+        assert.deepEqual(Array.from(kernel.result), [low, high, mixture.lo, mixture.nb]);
+      }
+    }
+  }
+  assert.ok(deferred > 50 && capped > 20, `extremes exercised: ${deferred} deferred, ${capped} capped`);
+});
+
+test('the WASM parameter screen agrees with the reference value checks', () => {
+  const random = new SeededRandom(93);
+  const kernel = mixtureKernel();
+  const components = 3;
+  const n = 50;
+  for (let trial = 0; trial < 300; trial++) {
+    const mus = new Int32Array(n * components).map(() => random.int(-MU_Q_MAX, MU_Q_MAX));
+    const scales = new Uint16Array(n * components).map(() => random.int(0, SCALE_COUNT - 1));
+    const weights = new Uint32Array(n * components).map(() => random.int(1, 1000));
+    const q = random.int(0, n * components - 1);
+    const which = trial % 6;
+    if (which === 0) mus[q] = random.next() < 0.5 ? -MU_Q_MAX - 1 : MU_Q_MAX + 1;
+    else if (which === 1) scales[q] = SCALE_COUNT + random.int(0, 60000);
+    else if (which === 2) weights[q] = random.next() < 0.5 ? MIXTURE_WEIGHT_TOTAL_MAX + 1 : 2 ** 32 - random.int(1, 2 ** 31);
+    else if (which === 3) weights.fill(0, q - (q % components), q - (q % components) + components);
+    else if (which === 4) weights.fill(MIXTURE_WEIGHT_TOTAL_MAX / 2, q - (q % components), q - (q % components) + 3);
+    let valid = true;
+    try {
+      checkMixtureValues(n, mus, scales, weights, components);
+    } catch {
+      valid = false;
+    }
+    assert.equal(kernel.paramsValid(n, mus, scales, weights, components), valid, `trial ${trial} (case ${which})`);
+    assert.equal(valid, which === 5, `trial ${trial}`);
+  }
+});
