@@ -1,6 +1,7 @@
 /**
- * The fast mixture batch coders RansEncoder / RansDecoder use: the frequencies come from the WASM kernel
- * (mixture-wasm.ts) chunk by chunk, the rANS steps, escapes and symbol hashes stay here. Invariant: the streams
+ * The fast mixture batch coders RansEncoder / RansDecoder use, on the WASM kernel (mixture-wasm.ts) chunk by chunk:
+ * it encodes whole runs of symbols and finds each decoded symbol's bin; escapes, the decoder's rANS steps and
+ * symbol hashes stay here. Invariant: the streams
  * are bit-identical to the reference loops of mixture-coder.ts (the kernel computes the same boundaries; symbols
  * that escape or have a capped window go through the reference per-symbol code), and test/entropy proves it on
  * randomised and extreme parameters.
@@ -10,9 +11,7 @@ import type { ScaleIndexArray } from './logistic-params.js';
 import { decodeEscapedValue, encodeMixtureSymbol } from './mixture-coder.js';
 import { PreparedMixture, prepareMixture, type WeightArray } from './mixture-model.js';
 import { MIXTURE_CHUNK_SYMBOLS, mixtureKernel } from './mixture-wasm.js';
-import {
-  decodeAdvance, decodeSlot, encodePut, type DecodeCursor, type Lanes, type WordStack,
-} from './rans-core.js';
+import { decodeAdvance, decodeSlot, type DecodeCursor, type Lanes, type WordStack } from './rans-core.js';
 
 /**
  * Encodes symbols[i] under the mixture at components [i*K, i*K+K) for i = n-1 down to 0, exactly as
@@ -24,31 +23,28 @@ export function encodeMixtureReverseFast(
   mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
 ): void {
   const kernel = mixtureKernel();
-  const starts = kernel.starts;
-  const freqs = kernel.freqs;
+  const result = kernel.result;
   const mixture = new PreparedMixture();
-  let a = lanes.a;
-  let b = lanes.b;
+  result[4] = lanes.a;
+  result[5] = lanes.b;
   for (let end = symbols.length; end > 0; end -= MIXTURE_CHUNK_SYMBOLS) {
     const begin = end > MIXTURE_CHUNK_SYMBOLS ? end - MIXTURE_CHUNK_SYMBOLS : 0;
     kernel.loadChunk(mus, scales, weights, components, begin, end);
     kernel.symbols.set(symbols.subarray(begin, end));
-    kernel.encodeIntervals(end - begin, components);
-    for (let i = end - 1; i >= begin; i--) {
-      const freq = freqs[i - begin]!;
-      if (freq > 0) {
-        a = encodePut(a, starts[i - begin]!, freq, stack);
-      } else {
-        prepareMixture(mus, scales, weights, i * components, components, mixture);
-        a = encodeMixtureSymbol(a, symbols[i]!, mixture, stack);
-      }
-      const t = a;
-      a = b;
-      b = t;
+    for (let from = end - begin - 1; from >= 0; from--) {
+      from = kernel.encodeChunk(from, components);
+      stack.pushAll(kernel.words.subarray(0, result[6]!));
+      if (from < 0) break;
+      // The reference step for a symbol that escapes or has a capped window, then the lane swap.
+      const i = begin + from;
+      prepareMixture(mus, scales, weights, i * components, components, mixture);
+      const a = encodeMixtureSymbol(result[4]!, symbols[i]!, mixture, stack);
+      result[4] = result[5]!;
+      result[5] = a;
     }
   }
-  lanes.a = a;
-  lanes.b = b;
+  lanes.a = result[4]!;
+  lanes.b = result[5]!;
 }
 
 /**

@@ -22,7 +22,8 @@ interface KernelExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   layout(symbols: number, components: number): number;
   address(which: number): number;
-  encodeIntervals(n: number, components: number): void;
+  symbolInterval(i: number, components: number): number;
+  encodeChunk(from: number, components: number): number;
   decodeFind(i: number, components: number, slot: number): number;
   checkChunk(n: number, components: number): number;
 }
@@ -43,14 +44,20 @@ export class MixtureKernel {
   readonly weights: Int32Array;
   /** Per chunk symbol: the value to encode. */
   readonly symbols: Int32Array;
-  /** Per chunk symbol, after encodeIntervals: the interval's start. */
-  readonly starts: Float64Array;
-  /** Per chunk symbol, after encodeIntervals: the interval's frequency, 0 where the reference model must code it. */
-  readonly freqs: Float64Array;
-  /** After decodeFind: boundary(j), boundary(j + 1), the window's lo and its number of bins nb. */
+  /** The words encodeChunk emitted, in push order (result[6] of them). */
+  readonly words: Uint16Array;
+  /**
+   * Results: after decodeFind boundary(j), boundary(j + 1), the window's lo and its number of bins nb in [0..3];
+   * around encodeChunk the two rANS states in [4], [5] and the number of words it emitted in [6].
+   */
   readonly result: Float64Array;
-  /** Fills starts and freqs for chunk symbols 0..n-1 (see .assembly/mixture-kernel.ts). */
-  readonly encodeIntervals: (n: number, components: number) => void;
+  /** The frequency of chunk symbol i's interval (its start in result[0]), or 0 where the reference codes it. */
+  readonly symbolInterval: (i: number, components: number) => number;
+  /**
+   * Encodes chunk symbols from down to 0 with the states in result[4], result[5] until one needs the reference
+   * model. @returns that symbol's index or -1
+   */
+  readonly encodeChunk: (from: number, components: number) => number;
   /**
    * The bin j (0..nb-1) whose interval holds `slot` for chunk symbol i; writes `result`.
    */
@@ -70,14 +77,14 @@ export class MixtureKernel {
     new Int32Array(buffer, exports.address(2), table.offsetLimit.length).set(table.offsetLimit);
     new Int32Array(buffer, exports.address(3), table.halfWidth.length).set(table.halfWidth);
     new Int32Array(buffer, exports.address(4), table.inverseStart.length).set(table.inverseStart);
-    this.result = new Float64Array(buffer, exports.address(5), 4);
+    this.result = new Float64Array(buffer, exports.address(5), 7);
     this.mus = new Int32Array(buffer, exports.address(6), parameters);
     this.scales = new Int32Array(buffer, exports.address(7), parameters);
     this.weights = new Int32Array(buffer, exports.address(8), parameters);
     this.symbols = new Int32Array(buffer, exports.address(9), MIXTURE_CHUNK_SYMBOLS);
-    this.starts = new Float64Array(buffer, exports.address(10), MIXTURE_CHUNK_SYMBOLS);
-    this.freqs = new Float64Array(buffer, exports.address(11), MIXTURE_CHUNK_SYMBOLS);
-    this.encodeIntervals = exports.encodeIntervals;
+    this.words = new Uint16Array(buffer, exports.address(10), 2 * MIXTURE_CHUNK_SYMBOLS);
+    this.symbolInterval = exports.symbolInterval;
+    this.encodeChunk = exports.encodeChunk;
     this.decodeFind = exports.decodeFind;
     this.checkChunk = exports.checkChunk;
   }

@@ -60,6 +60,18 @@ export class WordStack {
     this.words[this.top++] = word;
   }
 
+  /** Pushes words[0], words[1], ... in that order. */
+  pushAll(words: Uint16Array): void {
+    const top = this.top + words.length;
+    if (top > this.words.length) {
+      const bigger = new Uint16Array(Math.max(2 * this.words.length, top));
+      bigger.set(this.words.subarray(0, this.top));
+      this.words = bigger;
+    }
+    this.words.set(words, this.top);
+    this.top = top;
+  }
+
   /** The stream bytes: the words in reverse push order, each little-endian. */
   toBytes(): Uint8Array {
     const bytes = new Uint8Array(2 * this.top);

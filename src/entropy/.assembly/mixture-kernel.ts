@@ -24,6 +24,10 @@ const ONE: f64 = 16777216; // 2^24
 const HALF_WIDTH_MAX: i32 = 131071;
 const MAX_INT: i32 = 1073741823;
 const SLOPE_UNIT: f64 = 256.0 / 268435456;
+const WORD: f64 = 65536;
+const INV_WORD: f64 = 1.0 / 65536;
+/** A state must be below freq * XMAX_PER_FREQ before a symbol of frequency freq is pushed (2^36 / 2^24 * 2^16). */
+const XMAX_PER_FREQ: f64 = 268435456;
 /** Pair evaluations guided by slope before the search falls back to bisection (bounds the work per symbol). */
 const NEWTON_PAIRS: i32 = 4;
 
@@ -37,8 +41,7 @@ let musP: usize = 0;
 let scalesP: usize = 0;
 let weightsP: usize = 0;
 let symbolsP: usize = 0;
-let startsP: usize = 0;
-let freqsP: usize = 0;
+let wordsP: usize = 0;
 let resultP: usize = 0;
 // The decoder's compact copy of one symbol's components (16 slots each): mu, offset limit, scale index (i32),
 // multiplier, weight and the weight of the components before it in mu order (f64).
@@ -87,14 +90,13 @@ export function layout(symbols: i32, components: i32): usize {
   p = align(p + parameters);
   symbolsP = p;
   p = align(p + 4 * <usize>symbols);
-  startsP = p;
-  p = align(p + 8 * <usize>symbols);
-  freqsP = p;
-  return align(p + 8 * <usize>symbols);
+  wordsP = p;
+  // At most two 16-bit words per symbol: a state below 2^52 drops below freq * 2^28 >= 2^28 after two.
+  return align(p + 4 * <usize>symbols);
 }
 
 /** Addresses of the layout, in this order: cdf, multipliers, limits, half-widths, inverse, result, mus, scales,
- * weights, symbols, starts, freqs. */
+ * weights, symbols, words. */
 export function address(which: i32): usize {
   switch (which) {
     case 0: return cdfP;
@@ -107,8 +109,7 @@ export function address(which: i32): usize {
     case 7: return scalesP;
     case 8: return weightsP;
     case 9: return symbolsP;
-    case 10: return startsP;
-    default: return freqsP;
+    default: return wordsP;
   }
 }
 
@@ -125,47 +126,106 @@ export function address(which: i32): usize {
 }
 
 /**
- * Encoder intervals of symbols 0..n-1 of the chunk (components [i*K, i*K+K) each): starts[i] and freqs[i], or
- * freqs[i] = 0 where the symbol escapes or its window is capped (the host codes those with the reference model).
+ * cdfAt at offsets u0 and u0 + MU_ONE in the two lanes of an f64x2: the same lane-wise IEEE operations in the same
+ * order as the scalar code.
  */
-export function encodeIntervals(n: i32, components: i32): void {
-  for (let i = 0; i < n; i++) {
-    const x = load<i32>(symbolsP + (<usize>i << 2));
-    const xc = x < -2097152 ? -2097152 : x > 2097152 ? 2097152 : x;
-    const e0 = xc * MU_ONE - HALF_MU;
-    const e1 = e0 + MU_ONE;
-    let lo = MAX_INT;
-    let hi = -MAX_INT;
-    let total: f64 = 0;
-    let s0: f64 = 0;
-    let s1: f64 = 0;
-    const first = <usize>i * <usize>components;
-    for (let c = 0; c < components; c++) {
-      const q = (first + <usize>c) << 2;
-      const muQ = load<i32>(musP + q);
-      const k = <usize>load<i32>(scalesP + q) << 2;
-      const w = <f64>load<i32>(weightsP + q);
-      const center = (muQ + HALF_MU) >> 8;
-      const halfWidth = load<i32>(halfP + k);
-      lo = min(lo, center - halfWidth);
-      hi = max(hi, center + halfWidth);
-      total += w;
-      const limit = load<i32>(limitP + k);
-      const m = load<f64>(multP + (k << 1));
-      s0 += w * cdfAt(e0 - muQ, limit, m);
-      s1 += w * cdfAt(e1 - muQ, limit, m);
-    }
-    const at = <usize>i << 3;
-    if (x >= lo && x <= hi && hi - lo <= 2 * HALF_WIDTH_MAX) {
-      const spread = (ONE - <f64>(hi - lo + 3)) * INV_CDF_ONE;
-      const j = <f64>(x - lo + 1);
-      const start = Math.floor(Math.floor(s0 / total) * spread) + j;
-      store<f64>(startsP + at, start);
-      store<f64>(freqsP + at, Math.floor(Math.floor(s1 / total) * spread) + j + 1 - start);
-    } else {
-      store<f64>(freqsP + at, 0);
-    }
+// @ts-ignore: decorator
+@inline function cdfPair(u0: i32, limit: i32, m: f64): v128 {
+  let u = i32x4.add(i32x4.splat(u0), i32x4(0, MU_ONE, 0, 0));
+  u = i32x4.max_s(i32x4.min_s(u, i32x4.splat(limit)), i32x4.splat(-limit));
+  const p = f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(u), f64x2.splat(m)), f64x2.splat(POS_CENTER));
+  const t = f64x2.floor(f64x2.mul(p, f64x2.splat(INV_POS_ONE)));
+  const index = i32x4.trunc_sat_f64x2_s_zero(t);
+  const r0 = cdfP + (<usize>i32x4.extract_lane(index, 0) << 3);
+  const r1 = cdfP + (<usize>i32x4.extract_lane(index, 1) << 3);
+  const a = v128.load64_lane(r1, v128.load64_zero(r0), 1);
+  const b = v128.load64_lane(r1, v128.load64_zero(r0, 8), 1, 8);
+  const fraction = f64x2.sub(p, f64x2.mul(t, f64x2.splat(POS_ONE)));
+  return f64x2.add(a, f64x2.floor(f64x2.mul(f64x2.mul(f64x2.sub(b, a), fraction), f64x2.splat(INV_POS_ONE))));
+}
+
+// The interval interval() found.
+let start_: f64 = 0;
+let freq_: f64 = 0;
+
+/**
+ * The encoder's interval of chunk symbol i into start_ and freq_; false where the symbol escapes or its window is
+ * capped (the host codes those with the reference model).
+ */
+// @ts-ignore: decorator
+@inline function interval(i: i32, components: i32): bool {
+  const x = load<i32>(symbolsP + (<usize>i << 2));
+  // Clamped so that every offset below stays an int32; a clamped symbol lies outside every window anyway.
+  const xc = x < -2097152 ? -2097152 : x > 2097152 ? 2097152 : x;
+  const e0 = xc * MU_ONE - HALF_MU;
+  let lo = MAX_INT;
+  let hi = -MAX_INT;
+  let total: f64 = 0;
+  let sums = f64x2.splat(0);
+  const first = <usize>i * <usize>components;
+  for (let c = 0; c < components; c++) {
+    const q = (first + <usize>c) << 2;
+    const muQ = load<i32>(musP + q);
+    const k = <usize>load<i32>(scalesP + q) << 2;
+    const w = <f64>load<i32>(weightsP + q);
+    const center = (muQ + HALF_MU) >> 8;
+    const halfWidth = load<i32>(halfP + k);
+    lo = min(lo, center - halfWidth);
+    hi = max(hi, center + halfWidth);
+    total += w;
+    sums = f64x2.add(sums, f64x2.mul(f64x2.splat(w), cdfPair(e0 - muQ, load<i32>(limitP + k), load<f64>(multP + (k << 1)))));
   }
+  if (x < lo || x > hi || hi - lo > 2 * HALF_WIDTH_MAX) return false;
+  const spread = (ONE - <f64>(hi - lo + 3)) * INV_CDF_ONE;
+  const j = <f64>(x - lo + 1);
+  const start = Math.floor(Math.floor(f64x2.extract_lane(sums, 0) / total) * spread) + j;
+  start_ = start;
+  freq_ = Math.floor(Math.floor(f64x2.extract_lane(sums, 1) / total) * spread) + j + 1 - start;
+  return true;
+}
+
+/**
+ * The encoder's interval of chunk symbol i: returns its frequency and writes its start to result[0], or returns 0
+ * where the reference model must code the symbol.
+ */
+export function symbolInterval(i: i32, components: i32): f64 {
+  if (!interval(i, components)) return 0;
+  store<f64>(resultP, start_);
+  return freq_;
+}
+
+/**
+ * Encodes chunk symbols from, from - 1, ..., 0 with the rANS states in result[4] (a, the lane of symbol `from`)
+ * and result[5] (b), swapping them after every symbol as the reference loop does, and appends the words it emits
+ * to the word buffer (result[6] words, counted from this call). Stops before a symbol the reference model must code.
+ * @returns that symbol's index, or -1 when the chunk is done; the states are back in result[4], result[5]
+ */
+export function encodeChunk(from: i32, components: i32): i32 {
+  let a = load<f64>(resultP, 32);
+  let b = load<f64>(resultP, 40);
+  let top: usize = wordsP;
+  let i = from;
+  for (; i >= 0; i--) {
+    if (!interval(i, components)) break;
+    // encodePut (../rans-core.ts).
+    const freq = freq_;
+    const xmax = freq * XMAX_PER_FREQ;
+    while (a >= xmax) {
+      const high = Math.floor(a * INV_WORD);
+      store<u16>(top, <u16>(<i32>(a - high * WORD)));
+      top += 2;
+      a = high;
+    }
+    const q = Math.floor(a / freq);
+    a = q * ONE + (a - q * freq) + start_;
+    const t = a;
+    a = b;
+    b = t;
+  }
+  store<f64>(resultP, a, 32);
+  store<f64>(resultP, b, 40);
+  store<f64>(resultP, <f64>((top - wordsP) >> 1), 48);
+  return i;
 }
 
 // The decoder's per-symbol state (one symbol at a time).
