@@ -1,9 +1,13 @@
 /**
- * The idfz program: global options, sub-commands, error reporting. `main` never calls process.exit: it returns the
- * exit code, so tests run the CLI in-process with their own streams.
+ * The idfz program: global options, sub-commands, error reporting. `main` returns the exit code, so tests run the
+ * CLI in-process with their own streams. Run as the process itself (no context given), it also handles the
+ * process's signals and stdout: Ctrl-C (SIGINT), SIGTERM or SIGHUP removes the temporary file of any output being
+ * written and exits 128 + the signal number; a closed stdout (EPIPE) ends it silently with 141.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { removePendingTemporaryFiles } from '../core/atomic-write.js';
+import { OutputClosedError } from '../core/errors.js';
 import { configureLog, LOG_LEVELS } from '../core/log.js';
 import type { LevelWithSilent } from 'pino';
 import { processContext, type CliContext } from './context.js';
@@ -55,12 +59,45 @@ export function buildProgram(ctx: CliContext, state: RunState): Command {
   return program;
 }
 
+/** Exit codes for the signals idfz handles: 128 + the signal number, as shells report them. */
+export const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
+/** Exit code after a closed stdout (128 + SIGPIPE). */
+const OUTPUT_CLOSED_EXIT_CODE = new OutputClosedError('').exitCode;
+
+/**
+ * Makes the running process end cleanly on a signal or a closed stdout, leaving no partial output behind.
+ * @returns a function that removes the signal handlers again (the stdout handler stays: output written near the
+ *   end may still fail after main returns)
+ */
+function guardProcess(): () => void {
+  const end = (code: number, line: string | null): void => {
+    removePendingTemporaryFiles();
+    // Synchronous: the process ends right after, and a pending asynchronous write to stderr would be lost.
+    if (line !== null) writeSync(2, line);
+    process.exit(code);
+  };
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void =>
+    end(SIGNAL_EXIT_CODES[signal], `idfz: stopped by ${signal}; no partial output was left\n`);
+  const onStdoutError = (error: NodeJS.ErrnoException): void =>
+    end(error.code === 'EPIPE' ? OUTPUT_CLOSED_EXIT_CODE : 1, error.code === 'EPIPE' ? null : `idfz: cannot write to stdout (${error.code ?? error.message})\n`);
+  const signals = Object.keys(SIGNAL_EXIT_CODES) as (keyof typeof SIGNAL_EXIT_CODES)[];
+  for (const signal of signals) process.on(signal, onSignal);
+  process.stdout.on('error', onStdoutError);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+}
+
 /**
  * Runs idfz with `argv` (as in process.argv: node, script, then arguments) and returns the exit code.
+ * @param ctx the streams to use; without it, the process's own, and the process's signals are handled (see above)
  */
-export async function main(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
+export async function main(argv: readonly string[], ctx?: CliContext): Promise<number> {
+  const release = ctx ? null : guardProcess();
+  const context = ctx ?? processContext();
   const state: RunState = { exitCode: 0 };
-  const program = buildProgram(ctx, state);
+  const program = buildProgram(context, state);
   try {
     await program.parseAsync([...argv]);
     return state.exitCode;
@@ -69,6 +106,9 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
       // Commander has already printed its message (help and version exit with code 0).
       return error.exitCode === 0 ? 0 : 2;
     }
-    return reportError(ctx, error, argv.includes('--verbose') || argv.includes('-v'));
+    if (error instanceof OutputClosedError) return error.exitCode; // nobody is reading: nothing to say
+    return reportError(context, error, argv.includes('--verbose') || argv.includes('-v'));
+  } finally {
+    release?.();
   }
 }

@@ -2,7 +2,8 @@
  * Codes and decodes tiles on N threads: worker threads (one engine and learned coder each, built once) when N > 1
  * and there is more than one tile, else in the calling thread. Each worker holds one job at a time, so at most N
  * tiles are in flight; results are handed back with their tile index, so what the caller builds does not depend
- * on N or on which worker finished first (the invariant behind "--threads 1 and 2 give the same file").
+ * on N or on which worker finished first (the invariant behind "--threads 1 and 2 give the same file"). In the
+ * calling thread, the event loop gets a turn between tiles, so a signal (Ctrl-C) is handled within one tile.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -48,6 +49,11 @@ export interface DecodeJob {
   readonly shape: TileShape;
 }
 
+/** Lets the event loop run (signal handlers, I/O) before the next tile is coded in the calling thread. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 type JobFor = (id: number) => { message: TileJobMessage; transfer: ArrayBuffer[] };
 
 /** Tiles coded on one or more threads. Close it when done (it ends its workers). */
@@ -83,6 +89,7 @@ export class TilePool {
   async encode(count: number, format: TileFormat, job: (index: number) => EncodeJob, done: (index: number, tile: CodedTile) => void): Promise<void> {
     if (this.threads === 1 || count <= 1) {
       for (let i = 0; i < count; i++) {
+        if (i > 0) await yieldToEventLoop();
         const { tile, shape } = job(i);
         done(i, encodeTilePayload(tile, shape, format, this.learned));
       }
@@ -110,6 +117,7 @@ export class TilePool {
   ): Promise<void> {
     if (this.threads === 1 || count <= 1) {
       for (let i = 0; i < count; i++) {
+        if (i > 0) await yieldToEventLoop();
         const { payload, fallback, shape } = job(i);
         let samples: Samples;
         try {

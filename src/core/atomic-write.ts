@@ -1,13 +1,15 @@
 /**
  * Writes output files so that no error or crash leaves a partial file: the bytes go to a temporary file in the same
  * folder, are fsynced, then linked (refusing an existing file) or renamed (with `force`) into place, and the folder
- * is fsynced. On any failure the temporary file is removed and the destination is untouched.
+ * is fsynced. On any failure the temporary file is removed and the destination is untouched; a process stopped by
+ * a signal removes the temporary files still in flight with removePendingTemporaryFiles before it exits.
  */
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { link, lstat, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { LimitError, UsageError } from './errors.js';
+import { LimitError, OutputClosedError, UsageError } from './errors.js';
 
 /** Options for atomicWrite. */
 export interface AtomicWriteOptions {
@@ -19,6 +21,28 @@ export interface AtomicWriteOptions {
 
 /** File systems without hard links answer link() with one of these; we fall back to check-then-rename. */
 const NO_LINK_CODES = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/** Temporary files that exist (or are being created) right now, for removePendingTemporaryFiles. */
+const pending = new Set<string>();
+
+/**
+ * Removes, synchronously, every temporary file an atomicWrite has not finished with: for a signal handler that is
+ * about to end the process, so that an interrupted write leaves nothing behind (the destination is untouched).
+ * @returns how many files were removed
+ */
+export function removePendingTemporaryFiles(): number {
+  let removed = 0;
+  for (const file of pending) {
+    try {
+      unlinkSync(file);
+      removed++;
+    } catch {
+      // Already gone (renamed into place, or never created).
+    }
+    pending.delete(file);
+  }
+  return removed;
+}
 
 function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
@@ -38,6 +62,7 @@ export async function atomicWrite(destination: string, bytes: Uint8Array, option
   const name = options.name ?? destination;
   const folder = path.dirname(destination);
   const temporary = path.join(folder, `.${path.basename(destination)}.${randomBytes(6).toString('hex')}.tmp`);
+  pending.add(temporary);
   try {
     const handle = await open(temporary, 'wx', 0o666);
     try {
@@ -57,6 +82,7 @@ export async function atomicWrite(destination: string, bytes: Uint8Array, option
   } finally {
     // After a rename the temporary name is gone; after a link (or a failure) it must be removed.
     await unlink(temporary).catch(() => undefined);
+    pending.delete(temporary);
   }
 }
 
@@ -113,7 +139,7 @@ function asOutputError(error: unknown, name: string, folder: string): unknown {
 
 /**
  * Writes `bytes` to a stream (stdout for `-`) and waits until the stream has taken them. The stream is not ended.
- * @throws {UsageError} the reader went away (EPIPE), e.g. `idfz ... -o - | head -c 10`
+ * @throws {OutputClosedError} the reader went away (EPIPE), e.g. `idfz ... -o - | head -c 10`
  * @throws the stream's other errors
  */
 export async function writeToStream(stream: Writable, bytes: Uint8Array): Promise<void> {
@@ -121,7 +147,7 @@ export async function writeToStream(stream: Writable, bytes: Uint8Array): Promis
     const fail = (error: Error): void => {
       // The stream may also emit 'error' after the write callback: keep absorbing it so it cannot crash the process.
       stream.on('error', () => undefined);
-      reject(errnoOf(error) === 'EPIPE' ? new UsageError('stdout: the reading end of the pipe closed before the image was written', { cause: error }) : error);
+      reject(errnoOf(error) === 'EPIPE' ? new OutputClosedError('stdout: the reading end of the pipe closed before the output was written', { cause: error }) : error);
     };
     stream.once('error', fail);
     stream.write(bytes, (error) => {

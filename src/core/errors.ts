@@ -44,6 +44,14 @@ export class LimitError extends IdfzError {
   readonly exitCode = 1;
 }
 
+/**
+ * The reader of idfz's output went away (EPIPE), as in `idfz decompress x.idf -o - | head -c 10`: not a failure to
+ * explain, so the CLI ends silently with exit 141 (128 + SIGPIPE), what a Unix tool stopped by SIGPIPE returns.
+ */
+export class OutputClosedError extends IdfzError {
+  readonly exitCode = 141;
+}
+
 /** A broken invariant inside idfz: a bug, never the user's fault. Exit 70 (EX_SOFTWARE). */
 export class InternalError extends IdfzError {
   readonly exitCode = 70;

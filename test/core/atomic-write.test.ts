@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { atomicWrite, writeToStream } from '../../src/core/atomic-write.js';
-import { UsageError } from '../../src/core/errors.js';
+import { atomicWrite, removePendingTemporaryFiles, writeToStream } from '../../src/core/atomic-write.js';
+import { OutputClosedError, UsageError } from '../../src/core/errors.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'idfz-atomic-write-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -63,12 +63,30 @@ test('writeToStream hands the bytes to the stream without ending it', async () =
   assert.equal(stream.writableEnded, false);
 });
 
-test('writeToStream rejects with the stream\'s error; EPIPE (reader gone) is a one-line UsageError', async () => {
+test('writeToStream rejects with the stream\'s error; EPIPE (reader gone) is an OutputClosedError (exit 141)', async () => {
   const failing = (code: string): Writable => new Writable({ write: (_chunk, _encoding, callback) => callback(Object.assign(new Error(`write ${code}`), { code })) });
   await assert.rejects(writeToStream(failing('EIO'), Uint8Array.from([1])), /write EIO/);
   const pipe = failing('EPIPE');
-  await assert.rejects(writeToStream(pipe, Uint8Array.from([1])), (error: Error) => error instanceof UsageError && /^stdout: the reading end of the pipe closed/.test(error.message));
+  await assert.rejects(writeToStream(pipe, Uint8Array.from([1])), (error: Error) => error instanceof OutputClosedError && error.exitCode === 141 && /^stdout: the reading end of the pipe closed/.test(error.message));
   // The 'error' event the stream emits after the callback must not be unhandled.
   await new Promise((resolve) => setImmediate(resolve));
   assert.ok(pipe.listenerCount('error') > 0);
+});
+
+test('removePendingTemporaryFiles removes the temporary file of a write in flight (what a signal handler calls)', async () => {
+  const folder = freshFolder('interrupted');
+  const destination = path.join(folder, 'big.idf');
+  let seen = false;
+  // Large enough that the write is still in flight while the folder is polled.
+  const writing = atomicWrite(destination, new Uint8Array(256 * 2 ** 20)).catch((error: unknown) => error);
+  for (let i = 0; i < 10000 && !seen; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    seen = readdirSync(folder).some((name) => name.endsWith('.tmp'));
+  }
+  assert.ok(seen, 'the temporary file was never seen');
+  assert.equal(removePendingTemporaryFiles(), 1);
+  assert.deepEqual(readdirSync(folder).filter((name) => name.endsWith('.tmp')), []);
+  await writing;
+  assert.equal(removePendingTemporaryFiles(), 0, 'nothing is left pending after the write ended');
+  assert.deepEqual(readdirSync(folder).filter((name) => name.endsWith('.tmp')), []);
 });

@@ -9,7 +9,7 @@ import type { RunState } from '../command.js';
 import type { CliContext } from '../context.js';
 import { reportError } from '../report-error.js';
 import { atomicWrite, writeToStream } from '../../core/atomic-write.js';
-import { IdfzError, InternalError, UsageError } from '../../core/errors.js';
+import { IdfzError, InternalError, OutputClosedError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 
 /** Where each input goes: stdout, one file, a folder that receives `<input name><extension>`, or beside it. */
@@ -76,7 +76,8 @@ function naming(name: string, error: IdfzError): IdfzError {
 
 /**
  * Runs `one` for every input. A failure that idfz understands is reported in one line and the batch goes on; the
- * exit code becomes 1. A bug (InternalError or anything unexpected) stops the batch.
+ * exit code becomes 1. A bug (InternalError or anything unexpected) stops the batch, and so does a closed stdout
+ * (OutputClosedError: nobody reads the rest).
  */
 export async function runBatch(
   ctx: CliContext, state: RunState, inputs: readonly string[], verbose: boolean, one: (input: string) => Promise<void>,
@@ -86,7 +87,7 @@ export async function runBatch(
     try {
       await one(input);
     } catch (error) {
-      if (!(error instanceof IdfzError) || error instanceof InternalError) throw error;
+      if (!(error instanceof IdfzError) || error instanceof InternalError || error instanceof OutputClosedError) throw error;
       reportError(ctx, error instanceof UsageError ? error : naming(inputName(input), error), verbose);
       failed++;
     }
