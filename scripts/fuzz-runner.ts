@@ -1,7 +1,7 @@
 /**
  * Runs a seeded fuzz campaign against the decoder: the cases run in a worker thread (scripts/fuzz-worker.ts) and
  * this thread times each one, killing the worker when a case has not ended within the limit (a hang) and going on
- * with a fresh worker from the next case. Invariant: every case index in 0..cases-1 gets exactly one outcome.
+ * with a fresh worker from the next case. Invariant: every case index of the run gets exactly one outcome.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,10 @@ export const DEFAULT_CORPUS = path.resolve(path.dirname(fileURLToPath(import.met
 
 /** Options of runFuzz. */
 export interface FuzzOptions {
-  /** Cases to run, from index 0. */
+  /** Cases to run. */
   readonly cases: number;
+  /** Index of the first case; default 0 (a long campaign can run as chunks of one seed). */
+  readonly first?: number;
   /** Seed of the whole run; default 1. */
   readonly seed?: number;
   /** A case that has not ended after this many milliseconds is a hang; default 1000. */
@@ -44,6 +46,7 @@ export interface FuzzFailure {
 /** The result of a run. */
 export interface FuzzReport {
   seed: number;
+  first: number;
   cases: number;
   crashes: number;
   hangs: number;
@@ -69,15 +72,16 @@ const COUNTERS: Record<Exclude<Outcome, 'crash'>, keyof FuzzReport> = {
 };
 
 /**
- * Runs cases 0..cases-1 of a seed.
+ * Runs cases first..first+cases-1 of a seed.
  * @throws Error when the corpus does not decode exactly or a worker cannot start
  */
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const seed = options.seed ?? 1;
   const limitMs = options.limitMs ?? 1000;
+  const first = options.first ?? 0;
   const started = performance.now();
   const report: FuzzReport = {
-    seed, cases: options.cases, crashes: 0, hangs: 0, maxMs: 0, meanMs: 0, exact: 0, corrupt: 0, limit: 0, model: 0,
+    seed, first, cases: options.cases, crashes: 0, hangs: 0, maxMs: 0, meanMs: 0, exact: 0, corrupt: 0, limit: 0, model: 0,
     otherErrors: 0, decodedOther: 0, seconds: 0, byKind: Object.fromEntries(MUTATION_KINDS.map((kind) => [kind, 0])), failures: [],
   };
   let totalMs = 0;
@@ -86,13 +90,14 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     else report.hangs++;
     if (report.failures.length < 50) report.failures.push(failure);
   };
-  let next = 0;
-  while (next < options.cases) {
+  const end = first + options.cases;
+  let next = first;
+  while (next < end) {
     next = await runWorker({
       corpusFolder: options.corpusFolder ?? DEFAULT_CORPUS,
       seed,
       from: next,
-      to: options.cases,
+      to: end,
       maxPixels: options.maxPixels ?? 2 ** 22,
       maxMemoryGrowth: options.maxMemoryGrowth ?? 512 * 2 ** 20,
       ...(options.simulate ? { simulate: options.simulate } : {}),
@@ -102,7 +107,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       totalMs += ms;
       if (outcome === 'crash' || outcome === 'hang') fail({ index, kind, source, outcome, message: message ?? '' });
       else (report[COUNTERS[outcome]] as number)++;
-      options.onProgress?.(index + 1);
+      options.onProgress?.(index + 1 - first);
     });
   }
   report.maxMs = Math.round(report.maxMs * 10) / 10;
