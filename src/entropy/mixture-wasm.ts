@@ -10,12 +10,18 @@ import { fileURLToPath } from 'node:url';
 import { InternalError } from '../core/errors.js';
 import { LOGISTIC_TABLE } from './logistic-table.js';
 import { MIXTURE_MAX_COMPONENTS, type WeightArray } from './mixture-model.js';
-import type { ScaleIndexArray } from './logistic-params.js';
+import {
+  CDF_ONE_BITS, POSITION_FRAC_BITS, SCALE_COUNT, TABLE_SIZE, type ScaleIndexArray,
+} from './logistic-params.js';
 
 /** Symbols per kernel chunk: the batch coders hand the kernel this many symbols' parameters at a time. */
 export const MIXTURE_CHUNK_SYMBOLS = 8192;
 
 const WASM_PAGE_BYTES = 65536;
+/** Buckets of the decoder's guess table (GUESS_BUCKETS in .assembly/mixture-kernel.ts). */
+const GUESS_BUCKETS = 4096;
+const POS_ONE = 2 ** POSITION_FRAC_BITS;
+const CDF_ONE = 2 ** CDF_ONE_BITS;
 
 /** The kernel's exports (.assembly/mixture-kernel.ts). */
 interface KernelExports {
@@ -76,13 +82,14 @@ export class MixtureKernel {
     new Float64Array(buffer, exports.address(1), table.positionMultiplier.length).set(table.positionMultiplier);
     new Int32Array(buffer, exports.address(2), table.offsetLimit.length).set(table.offsetLimit);
     new Int32Array(buffer, exports.address(3), table.halfWidth.length).set(table.halfWidth);
-    new Int32Array(buffer, exports.address(4), table.inverseStart.length).set(table.inverseStart);
-    this.result = new Float64Array(buffer, exports.address(5), 7);
-    this.mus = new Int32Array(buffer, exports.address(6), parameters);
-    this.scales = new Int32Array(buffer, exports.address(7), parameters);
-    this.weights = new Int32Array(buffer, exports.address(8), parameters);
-    this.symbols = new Int32Array(buffer, exports.address(9), MIXTURE_CHUNK_SYMBOLS);
-    this.words = new Uint16Array(buffer, exports.address(10), 2 * MIXTURE_CHUNK_SYMBOLS);
+    new Float64Array(buffer, exports.address(4), GUESS_BUCKETS + 1).set(guessPositions());
+    new Float64Array(buffer, exports.address(5), SCALE_COUNT).set(table.positionMultiplier.map((m) => POS_ONE / m));
+    this.result = new Float64Array(buffer, exports.address(6), 7);
+    this.mus = new Int32Array(buffer, exports.address(7), parameters);
+    this.scales = new Int32Array(buffer, exports.address(8), parameters);
+    this.weights = new Int32Array(buffer, exports.address(9), parameters);
+    this.symbols = new Int32Array(buffer, exports.address(10), MIXTURE_CHUNK_SYMBOLS);
+    this.words = new Uint16Array(buffer, exports.address(11), 2 * MIXTURE_CHUNK_SYMBOLS);
     this.symbolInterval = exports.symbolInterval;
     this.encodeChunk = exports.encodeChunk;
     this.decodeFind = exports.decodeFind;
@@ -115,6 +122,25 @@ export class MixtureKernel {
     }
     return true;
   }
+}
+
+/**
+ * The decoder's guess table: for b = 0..GUESS_BUCKETS, the table position (index units, fractional) where the CDF
+ * reaches b / GUESS_BUCKETS, interpolated linearly between table entries. Only starts a search, never decides a
+ * frequency.
+ */
+function guessPositions(): Float64Array {
+  const cdf = LOGISTIC_TABLE.cdf;
+  const positions = new Float64Array(GUESS_BUCKETS + 1);
+  let i = 0;
+  for (let b = 0; b <= GUESS_BUCKETS; b++) {
+    const level = (b * CDF_ONE) / GUESS_BUCKETS;
+    while (i + 1 < TABLE_SIZE - 1 && cdf[i + 1]! <= level) i++;
+    const a = cdf[i]!;
+    const step = cdf[i + 1]! - a;
+    positions[b] = i + (step > 0 ? Math.min(1, Math.max(0, (level - a) / step)) : 0);
+  }
+  return positions;
 }
 
 const WASM_URL = new URL('./mixture-kernel.wasm', import.meta.url);

@@ -9,7 +9,9 @@
 // Format version 1 constants (../logistic-params.ts, ../rans-core.ts).
 const TABLE_SIZE: i32 = 2561;
 const SCALE_COUNT: i32 = 577;
-const INVERSE_BUCKETS: i32 = 4096;
+/** Buckets of the decoder's guess table over the CDF range (level / 2^16). */
+const GUESS_BUCKETS: i32 = 4096;
+const CENTER_POSITION: f64 = 1280;
 const MU_ONE: i32 = 256;
 const HALF_MU: i32 = 128;
 const MU_ONE_F: f64 = 256;
@@ -36,7 +38,8 @@ let cdfP: usize = 0;
 let multP: usize = 0;
 let limitP: usize = 0;
 let halfP: usize = 0;
-let invP: usize = 0;
+let guessP: usize = 0;
+let offsetPerPositionP: usize = 0;
 let musP: usize = 0;
 let scalesP: usize = 0;
 let weightsP: usize = 0;
@@ -44,13 +47,13 @@ let symbolsP: usize = 0;
 let wordsP: usize = 0;
 let resultP: usize = 0;
 // The decoder's compact copy of one symbol's components (16 slots each): mu, offset limit, scale index (i32),
-// multiplier, weight and the weight of the components before it in mu order (f64).
+// multiplier and weight (f64), and the weight again as i32 (zero past the last component, for the SIMD rank).
 let compMuP: usize = 0;
 let compLimitP: usize = 0;
 let compScaleP: usize = 0;
 let compMultP: usize = 0;
 let compWeightP: usize = 0;
-let compBeforeP: usize = 0;
+let compWeightIP: usize = 0;
 
 function align(p: usize): usize {
   return (p + 63) & ~(<usize>63);
@@ -70,17 +73,20 @@ export function layout(symbols: i32, components: i32): usize {
   p = align(p + 4 * <usize>SCALE_COUNT);
   halfP = p;
   p = align(p + 4 * <usize>SCALE_COUNT);
-  invP = p;
-  p = align(p + 4 * <usize>INVERSE_BUCKETS);
+  guessP = p;
+  p = align(p + 8 * (<usize>GUESS_BUCKETS + 1));
+  offsetPerPositionP = p;
+  p = align(p + 8 * <usize>SCALE_COUNT);
+
   resultP = p;
-  p = align(p + 8 * 8);
+  p = align(p + 8 * 16); // result[0..6] (see mixture-wasm.ts), then 16 bytes of SIMD scratch at byte 64
   compMuP = p;
   compLimitP = p + 64;
   compScaleP = p + 128;
   compMultP = p + 192;
   compWeightP = p + 320;
-  compBeforeP = p + 448;
-  p = align(p + 576);
+  compWeightIP = p + 448;
+  p = align(p + 512);
   const parameters: usize = (<usize>symbols * <usize>components) << 2;
   musP = p;
   p = align(p + parameters);
@@ -95,20 +101,23 @@ export function layout(symbols: i32, components: i32): usize {
   return align(p + 4 * <usize>symbols);
 }
 
-/** Addresses of the layout, in this order: cdf, multipliers, limits, half-widths, inverse, result, mus, scales,
- * weights, symbols, words. */
+/**
+ * Addresses of the layout, in this order: cdf, multipliers, limits, half-widths, guess positions, offset per
+ * position, result, mus, scales, weights, symbols, words.
+ */
 export function address(which: i32): usize {
   switch (which) {
     case 0: return cdfP;
     case 1: return multP;
     case 2: return limitP;
     case 3: return halfP;
-    case 4: return invP;
-    case 5: return resultP;
-    case 6: return musP;
-    case 7: return scalesP;
-    case 8: return weightsP;
-    case 9: return symbolsP;
+    case 4: return guessP;
+    case 5: return offsetPerPositionP;
+    case 6: return resultP;
+    case 7: return musP;
+    case 8: return scalesP;
+    case 9: return weightsP;
+    case 10: return symbolsP;
     default: return wordsP;
   }
 }
@@ -240,9 +249,7 @@ let slope_: f64 = 0;
 /** Sums w_c F_c at the lower edges of bins j and j + 1 (boundaries j and j + 1), and the slope at boundary j. */
 function evaluatePair(j: i32): void {
   const e0 = (lo_ + j - 1) * MU_ONE - HALF_MU;
-  const e1 = e0 + MU_ONE;
-  let s0: f64 = 0;
-  let s1: f64 = 0;
+  let sums = f64x2.splat(0);
   let slope: f64 = 0;
   for (let c = 0; c < components_; c++) {
     const q4 = <usize>c << 2;
@@ -251,30 +258,30 @@ function evaluatePair(j: i32): void {
     const limit = load<i32>(compLimitP + q4);
     const m = load<f64>(compMultP + q8);
     const w = load<f64>(compWeightP + q8);
+    // Slope from the table step at boundary j (a guide only, not part of any frequency).
     let u = e0 - muQ;
     u = select<i32>(limit, u, u > limit);
     u = select<i32>(-limit, u, u < -limit);
-    const p = <f64>u * m + POS_CENTER;
-    const t = Math.floor(p * INV_POS_ONE);
-    const r = cdfP + (<usize>(<i32>t) << 3);
-    const a = load<f64>(r);
-    const step = load<f64>(r, 8) - a;
-    s0 += w * (a + Math.floor(step * (p - t * POS_ONE) * INV_POS_ONE));
-    slope += w * step * m;
-    s1 += w * cdfAt(e1 - muQ, limit, m);
+    const r = cdfP + (<usize>(<i32>Math.floor((<f64>u * m + POS_CENTER) * INV_POS_ONE)) << 3);
+    slope += w * (load<f64>(r, 8) - load<f64>(r)) * m;
+    sums = f64x2.add(sums, f64x2.mul(f64x2.splat(w), cdfPair(e0 - muQ, limit, m)));
   }
-  sum0_ = s0;
-  sum1_ = s1;
+  sum0_ = f64x2.extract_lane(sums, 0);
+  sum1_ = f64x2.extract_lane(sums, 1);
   slope_ = (slope / total_) * SLOPE_UNIT * spread_ + 1;
 }
 
-/** A first guess of the value whose interval holds CDF level `level` (0..2^28-1) of logistic(muQ, scale k). */
+/**
+ * A first guess of the value whose interval holds CDF level `level` (0..2^28-1) of logistic(muQ, scale k): the
+ * table position interpolated from the guess table, mapped back to pixel units.
+ */
 function guessValue(level: f64, muQ: i32, k: i32): i32 {
-  let i = load<i32>(invP + (<usize>(<i32>(level * LEVEL_TO_BUCKET)) << 2));
-  while (load<f64>(cdfP + (<usize>(i + 1) << 3)) <= level) i++;
-  const a = load<f64>(cdfP + (<usize>i << 3));
-  const position = level > a ? <f64>i + (level - a) / (load<f64>(cdfP + (<usize>(i + 1) << 3)) - a) : <f64>i;
-  const value = Math.floor((<f64>(muQ + HALF_MU) + (position * POS_ONE - POS_CENTER) / load<f64>(multP + (<usize>k << 3)))
+  const f = level * LEVEL_TO_BUCKET;
+  const bucket = Math.floor(f);
+  const g = guessP + (<usize>(<i32>bucket) << 3);
+  const low = load<f64>(g);
+  const position = low + (load<f64>(g, 8) - low) * (f - bucket);
+  const value = Math.floor((<f64>(muQ + HALF_MU) + (position - CENTER_POSITION) * load<f64>(offsetPerPositionP + (<usize>k << 3)))
     * INV_MU_ONE);
   return <i32>max<f64>(-1073741824, min<f64>(1073741823, value));
 }
@@ -313,8 +320,9 @@ export function decodeFind(i: i32, components: i32, slot: f64): i32 {
     store<i32>(compScaleP + c4, k);
     store<f64>(compMultP + c8, load<f64>(multP + (k4 << 1)));
     store<f64>(compWeightP + c8, <f64>w);
-    store<f64>(compBeforeP + c8, 0);
+    store<i32>(compWeightIP + c4, w);
   }
+  for (let c = components; (c & 3) != 0; c++) store<i32>(compWeightIP + (<usize>c << 2), 0);
   if (hi - lo > 2 * HALF_WIDTH_MAX) {
     lo = ((load<i32>(compMuP + (<usize>heaviest << 2)) + HALF_MU) >> 8) - HALF_WIDTH_MAX;
     hi = lo + 2 * HALF_WIDTH_MAX;
@@ -328,27 +336,29 @@ export function decodeFind(i: i32, components: i32, slot: f64): i32 {
 
   // First guess: the component whose share of the weight, taking components in order of mu (ties by index), holds
   // the slot's level; then that component's quantile at the level within its share.
-  for (let c = 1; c < components; c++) {
-    const muC = load<i32>(compMuP + (<usize>c << 2));
-    const wC = load<f64>(compWeightP + (<usize>c << 3));
-    let beforeC = load<f64>(compBeforeP + (<usize>c << 3));
-    for (let e = 0; e < c; e++) {
-      // e < c: e comes first unless its mu is larger.
-      const eFirst = load<i32>(compMuP + (<usize>e << 2)) <= muC;
-      const e8 = compBeforeP + (<usize>e << 3);
-      beforeC += select<f64>(load<f64>(compWeightP + (<usize>e << 3)), 0, eFirst);
-      store<f64>(e8, load<f64>(e8) + select<f64>(0, wC, eFirst));
-    }
-    store<f64>(compBeforeP + (<usize>c << 3), beforeC);
-  }
+  // Four components c at a time: before_c = sum of w_e over the components e that come first (smaller mu, or equal
+  // mu and smaller index); c is picked when before_c <= target < before_c + w_c (integers, so floor(target) works).
   const target = slot * (1.0 / ONE) * total;
+  const floorTarget = i32x4.splat(<i32>target);
   let pick = heaviest;
   let pickBefore: f64 = 0;
-  for (let c = 0; c < components; c++) {
-    const before = load<f64>(compBeforeP + (<usize>c << 3));
-    const hit = before <= target && target < before + load<f64>(compWeightP + (<usize>c << 3));
-    pick = select<i32>(c, pick, hit);
-    pickBefore = select<f64>(before, pickBefore, hit);
+  for (let block = 0; block < components; block += 4) {
+    const muC = v128.load(compMuP + (<usize>block << 2));
+    const indexC = i32x4.add(i32x4.splat(block), i32x4(0, 1, 2, 3));
+    let before = i32x4.splat(0);
+    for (let e = 0; e < components; e++) {
+      const muE = i32x4.splat(load<i32>(compMuP + (<usize>e << 2)));
+      const first = v128.or(i32x4.lt_s(muE, muC), v128.and(i32x4.eq(muE, muC), i32x4.lt_s(i32x4.splat(e), indexC)));
+      before = i32x4.add(before, v128.and(first, i32x4.splat(load<i32>(compWeightIP + (<usize>e << 2)))));
+    }
+    const end = i32x4.add(before, v128.load(compWeightIP + (<usize>block << 2)));
+    const hits = i32x4.bitmask(v128.and(i32x4.le_s(before, floorTarget), i32x4.lt_s(floorTarget, end)));
+    if (hits != 0) {
+      const lane = ctz(hits);
+      v128.store(resultP, before, 64);
+      pick = block + lane;
+      pickBefore = <f64>load<i32>(resultP + 64 + (<usize>lane << 2));
+    }
   }
   let level = (target - pickBefore) / load<f64>(compWeightP + (<usize>pick << 3)) * CDF_ONE;
   level = max<f64>(0, min<f64>(CDF_ONE - 1, level));
