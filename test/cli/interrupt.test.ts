@@ -94,3 +94,16 @@ test('decompress -o - into a reader that stops early (| head -c 10): silent, exi
   assert.equal(stderr, '');
   assert.equal(code, 141);
 });
+
+test('--json into a closed stdout: the output file is complete, the run ends silently with 141 (no crash)', async () => {
+  const input = path.join(REPO_ROOT, 'fixtures', 'rgb-33x17.png');
+  const output = path.join(root, 'json.idf');
+  const child = spawn(process.execPath, [BIN, 'compress', input, '-o', output, '--no-model', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // the reader is gone before anything is printed
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(stderr, '');
+  assert.equal(code, 141);
+  assert.equal(readIdfHeader(readFileSync(output)).width, 33);
+});
