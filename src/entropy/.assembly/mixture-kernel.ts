@@ -30,8 +30,8 @@ const WORD: f64 = 65536;
 const INV_WORD: f64 = 1.0 / 65536;
 /** A state must be below freq * XMAX_PER_FREQ before a symbol of frequency freq is pushed (2^36 / 2^24 * 2^16). */
 const XMAX_PER_FREQ: f64 = 268435456;
-/** Pair evaluations guided by slope before the search falls back to bisection (bounds the work per symbol). */
-const NEWTON_PAIRS: i32 = 4;
+/** Pair evaluations before the search falls back to bisection (bounds the work per symbol). */
+const BISECT_AFTER: i32 = 8;
 
 // Layout, set by layout(): the table (written once by the host), then the current chunk's parameters.
 let cdfP: usize = 0;
@@ -365,16 +365,22 @@ export function decodeFind(i: i32, components: i32, slot: f64): i32 {
   const guess = <i64>guessValue(level, load<i32>(compMuP + (<usize>pick << 2)), load<i32>(compScaleP + (<usize>pick << 2)))
     - <i64>lo + 1;
 
-  // Pair evaluations (boundaries j and j + 1) with Newton steps inside an exact bracket
-  // boundary(jl) = cl <= slot < ch = boundary(jh); bisection after NEWTON_PAIRS pairs.
+  // Pair evaluations (boundaries j and j + 1) inside an exact bracket boundary(jl) = cl <= slot < ch = boundary(jh),
+  // which always holds the answer, so any sequence of probes ends on the one right bin.
   let j = <i32>max<i64>(0, min<i64>(<i64>nb - 1, guess));
   let jl = 0;
   let jh = nb;
   let cl: f64 = 0;
   let ch: f64 = ONE;
   let pairs = 0;
+  // Until both ends of the bracket come from evaluations, Newton steps of at least `run` bins, doubling while they
+  // keep going the same way; then interpolation between the ends; bisection after BISECT_AFTER pairs.
+  let lowKnown = false;
+  let highKnown = false;
+  let run = 1;
+  let direction = 0;
   while (jh - jl > 1) {
-    if (pairs >= NEWTON_PAIRS) j = jl + ((jh - jl) >> 1);
+    if (pairs >= BISECT_AFTER) j = jl + ((jh - jl) >> 1);
     j = min(max(j, jl), jh - 1);
     pairs++;
     evaluatePair(j);
@@ -383,13 +389,19 @@ export function decodeFind(i: i32, components: i32, slot: f64): i32 {
     if (slot < b0) {
       jh = j;
       ch = b0;
-      j = <i32>max<f64>(<f64>jl, <f64>j - Math.ceil((b0 - slot) / slope_));
-      if (j <= jl) j = jl + ((jh - jl) >> 1);
+      highKnown = true;
+      run = direction < 0 ? run << 1 : 1;
+      direction = -1;
+      j = lowKnown ? jl + <i32>Math.floor((slot - cl) / (ch - cl) * <f64>(jh - jl))
+        : <i32>max<f64>(<f64>jl, <f64>j - max<f64>(<f64>run, Math.ceil((b0 - slot) / slope_)));
     } else if (slot >= b1) {
       jl = j + 1;
       cl = b1;
-      j = <i32>min<f64>(<f64>jh, <f64>(j + 1) + Math.floor((slot - b1) / slope_));
-      if (j >= jh) j = jl + ((jh - jl) >> 1);
+      lowKnown = true;
+      run = direction > 0 ? run << 1 : 1;
+      direction = 1;
+      j = highKnown ? jl + <i32>Math.floor((slot - cl) / (ch - cl) * <f64>(jh - jl))
+        : <i32>min<f64>(<f64>jh, <f64>(j + 1) + max<f64>(<f64>(run - 1), Math.floor((slot - b1) / slope_)));
     } else {
       jl = j;
       jh = j + 1;
