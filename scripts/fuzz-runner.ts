@@ -22,6 +22,8 @@ export interface FuzzOptions {
   readonly seed?: number;
   /** A case that has not ended after this many milliseconds is a hang; default 1000. */
   readonly limitMs?: number;
+  /** Threads handed to decompress; default 1 (2 or more start tile workers for every case: slower). */
+  readonly threads?: number;
   /** Pixel limit handed to decompress; default 2^22. */
   readonly maxPixels?: number;
   /** Peak-memory growth in bytes that counts as a crash; default 512 MiB. */
@@ -99,6 +101,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       from: next,
       to: end,
       maxPixels: options.maxPixels ?? 2 ** 22,
+      threads: options.threads ?? 1,
       maxMemoryGrowth: options.maxMemoryGrowth ?? 512 * 2 ** 20,
       ...(options.simulate ? { simulate: options.simulate } : {}),
     }, limitMs, (index, kind, source, outcome, ms, message) => {

@@ -1,6 +1,6 @@
 /**
- * The fuzzer's worker thread: decodes fuzz cases from..to-1 in-process with the real decompress (one thread, the
- * installed models found by numeric id, as `idfz decompress` does) and reports each case's outcome and time to the
+ * The fuzzer's worker thread: decodes fuzz cases from..to-1 in-process with the real decompress (the installed
+ * models found by numeric id, as `idfz decompress` does) and reports each case's outcome and time to the
  * parent, which kills this thread when a case does not end in time. Invariant: a message 'start' precedes every
  * case and 'end' follows it, so the parent always knows which case is running.
  */
@@ -19,6 +19,8 @@ export interface FuzzWorkerInput {
   readonly from: number;
   readonly to: number;
   readonly maxPixels: number;
+  /** Threads decompress decodes tiles on (more than 1 also fuzzes the tile workers and their error passing). */
+  readonly threads: number;
   /** Growth of the process's peak memory over the warmed-up peak that counts as a crash, in bytes. */
   readonly maxMemoryGrowth: number;
   /** Test seams: the case that loops forever, the case whose decoder throws a TypeError. */
@@ -73,7 +75,7 @@ async function decodeCase(bytes: Uint8Array, name: string, index: number): Promi
   if (input.simulate?.throwAt === index) throw new TypeError('simulated decoder bug');
   const pixels = await decompress(bytes, {
     resolveModel: (numericId) => modelFor(numericId),
-    threads: 1,
+    threads: input.threads,
     maxPixels: input.maxPixels,
     source: name,
   });

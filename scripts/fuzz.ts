@@ -1,9 +1,9 @@
 /**
- * `npm run fuzz -- [--cases N] [--first I] [--seed S] [--limit-ms MS] [--json] [--save DIR]`: the seeded decoder
- * fuzzer (cases I..I+N-1 of seed S, so a long campaign can run in chunks). Mutates the golden streams
- * (fixtures/golden) and decodes every case with the real decompress in a worker thread; a case must end within the
- * limit as an exact decode or a clean idfz error. Prints a summary (or one JSON object with
- * --json), saves the bytes of failing cases with --save, and exits 1 when any case crashed or hung.
+ * `npm run fuzz -- [--cases N] [--first I] [--seed S] [--threads T] [--limit-ms MS] [--json] [--save DIR]`: the
+ * seeded decoder fuzzer (cases I..I+N-1 of seed S, so a long campaign can run in chunks). Mutates the golden
+ * streams (fixtures/golden) and decodes every case with the real decompress in a worker thread; a case must end
+ * within the limit as an exact decode or a clean idfz error. Prints a summary (or one JSON object with --json),
+ * saves the bytes of failing cases with --save, and exits 1 when any case crashed or hung.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,11 +23,12 @@ async function main(): Promise<number> {
   const first = option('--first', 0);
   const seed = option('--seed', 1);
   const limitMs = option('--limit-ms', 1000);
+  const threads = option('--threads', 1);
   const json = process.argv.includes('--json');
   const saveAt = process.argv.indexOf('--save');
   let lastShown = 0;
   const report = await runFuzz({
-    cases, first, seed, limitMs,
+    cases, first, seed, limitMs, threads,
     onProgress: (done) => {
       if (!json && (done - lastShown >= 500 || done === cases)) {
         lastShown = done;
