@@ -1,12 +1,13 @@
 /**
- * WASM kernel (AssemblyScript) of the mixture coder's frequencies: encoder intervals for a whole batch and the
- * decoder's bin search for one symbol, over component parameters the host copied into this module's memory.
+ * WASM kernel (AssemblyScript) of the mixture coder (host: ../mixture-wasm.ts): the encoder's runs of symbols (their
+ * intervals and rANS puts), the decoder's bin search for one symbol, and a parameter screen, over component
+ * parameters the host copied into this module's memory.
  * Invariant: every cumulative frequency equals mixtureBoundary (../mixture-model.ts) bit for bit: the same int32
  * clamp and the same IEEE double operations in the same order (WASM, like JS, rounds every operation and never
  * fuses). Lives in a dot-folder so that tsc skips it; `npm run build:wasm` compiles it to mixture-kernel.wasm.
  */
 
-// Format version 1 constants (../logistic-params.ts, ../rans-core.ts).
+// Format version 1 constants (../logistic-params.ts, ../rans-core.ts); the equivalence tests catch a mismatch.
 const TABLE_SIZE: i32 = 2561;
 const SCALE_COUNT: i32 = 577;
 /** Buckets of the decoder's guess table over the CDF range (level / 2^16). */
@@ -14,7 +15,6 @@ const GUESS_BUCKETS: i32 = 4096;
 const CENTER_POSITION: f64 = 1280;
 const MU_ONE: i32 = 256;
 const HALF_MU: i32 = 128;
-const MU_ONE_F: f64 = 256;
 const INV_MU_ONE: f64 = 1.0 / 256;
 const POS_ONE: f64 = 268435456; // 2^28
 const INV_POS_ONE: f64 = 1.0 / 268435456;
