@@ -6,12 +6,13 @@
  * size multiple, and the tiles cover the padded image exactly once.
  */
 import { InternalError } from '../core/errors.js';
+import { MAX_TILE_SIDE } from '../container/index.js';
 import type { Samples } from './fallback-coder.js';
 
 /** Default tile width and height in pixels (rounded up to the model's size multiple). */
 export const DEFAULT_TILE_SIZE = 128;
-/** Largest tile width or height accepted from an option. */
-export const MAX_TILE_SIZE = 4096;
+/** Largest tile width or height accepted from an option: the container's largest tile side. */
+export const MAX_TILE_SIZE = MAX_TILE_SIDE;
 
 /** An image's padding and tile grid. */
 export interface TileLayout {
@@ -58,6 +59,7 @@ export function planTileLayout(width: number, height: number, sizeMultiple: numb
   const paddedWidth = Math.ceil(width / sizeMultiple) * sizeMultiple;
   const paddedHeight = Math.ceil(height / sizeMultiple) * sizeMultiple;
   const side = Math.ceil(tileSize / sizeMultiple) * sizeMultiple;
+  if (side > MAX_TILE_SIDE) throw new InternalError(`tile layout: tiles of ${side} pixels exceed ${MAX_TILE_SIDE} (size multiple ${sizeMultiple})`);
   const tileWidth = Math.min(side, paddedWidth);
   const tileHeight = Math.min(side, paddedHeight);
   return {

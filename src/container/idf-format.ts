@@ -41,8 +41,18 @@ export const MAX_TILE_PAYLOAD_BYTES = 2 ** 31 - 1;
 
 /** Largest width, height, padded width or padded height (2^24). */
 export const MAX_DIMENSION = 2 ** 24;
-/** Default bound on padded width x padded height that a reader accepts before allocating anything (2^28). */
-export const DEFAULT_MAX_PIXELS = 2 ** 28;
+/**
+ * Default bound on padded width x padded height that a reader accepts before allocating anything (2^26, 67 M
+ * pixels): the decoded image then takes at most 512 MiB (16-bit RGBA), so a tiny hostile file cannot make idfz
+ * allocate gigabytes. Larger images need an explicit --max-pixels.
+ */
+export const DEFAULT_MAX_PIXELS = 2 ** 26;
+/**
+ * Largest tile side. Writers use tiles of at most 4096 pixels rounded up to the model's size multiple (2^levels,
+ * levels <= 6, so a divisor of 4096), so no writer exceeds it; the reader refuses more, which bounds the working
+ * copies of one tile to 4096^2 samples each.
+ */
+export const MAX_TILE_SIDE = 4096;
 
 /** What the codec puts in a header (the tile table is derived from the tiles written). */
 export interface IdfImageInfo {
@@ -131,11 +141,11 @@ export function imageInfoProblem(info: IdfGeometry): { field: keyof IdfGeometry;
   if (!isCount(info.paddedHeight, info.height, MAX_DIMENSION)) {
     return { field: 'paddedHeight', message: `padded height ${info.paddedHeight} not in ${info.height}..${MAX_DIMENSION}` };
   }
-  if (!isCount(info.tileWidth, 1, info.paddedWidth)) {
-    return { field: 'tileWidth', message: `tile width ${info.tileWidth} not in 1..${info.paddedWidth}` };
+  if (!isCount(info.tileWidth, 1, Math.min(info.paddedWidth, MAX_TILE_SIDE))) {
+    return { field: 'tileWidth', message: `tile width ${info.tileWidth} not in 1..${Math.min(info.paddedWidth, MAX_TILE_SIDE)}` };
   }
-  if (!isCount(info.tileHeight, 1, info.paddedHeight)) {
-    return { field: 'tileHeight', message: `tile height ${info.tileHeight} not in 1..${info.paddedHeight}` };
+  if (!isCount(info.tileHeight, 1, Math.min(info.paddedHeight, MAX_TILE_SIDE))) {
+    return { field: 'tileHeight', message: `tile height ${info.tileHeight} not in 1..${Math.min(info.paddedHeight, MAX_TILE_SIDE)}` };
   }
   if (!isCount(info.modelId, 0, 0xffffffff)) return { field: 'modelId', message: `model id ${info.modelId} is not a uint32` };
   if (!isCount(info.pixelChecksum, 0, 0xffffffff)) {

@@ -3,7 +3,7 @@
  * header and tile payloads; no image or model code.
  */
 export {
-  DEFAULT_MAX_PIXELS, IDF_FORMAT_VERSION, MAX_DIMENSION, MAX_TILE_PAYLOAD_BYTES, MODEL_SHA256_PREFIX_BYTES,
+  DEFAULT_MAX_PIXELS, IDF_FORMAT_VERSION, MAX_DIMENSION, MAX_TILE_PAYLOAD_BYTES, MAX_TILE_SIDE, MODEL_SHA256_PREFIX_BYTES,
   idfHeaderBytes, modelMatches, type IdfGeometry, type IdfHeader, type IdfImageInfo, type IdfTileEntry,
   type IdfTileInput,
 } from './idf-format.js';

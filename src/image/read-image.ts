@@ -10,8 +10,11 @@ import { BadInputError, InternalError, LimitError, invariant } from '../core/err
 import { isPnm, readPnm } from './pnm.js';
 import { createPixelBuffer, isChannels, type ImageMetadata, type PixelBuffer, type SourceFormat } from './pixel-buffer.js';
 
-/** Default pixel limit: 2^28 (268,435,456) pixels, e.g. 16384 x 16384. */
-export const DEFAULT_MAX_PIXELS = 2 ** 28;
+/**
+ * Default pixel limit: 2^26 (67,108,864) pixels, e.g. 8192 x 8192, the same as the .idf reader's, so that whatever
+ * compresses by default also decompresses by default and a small hostile file cannot claim gigabytes.
+ */
+export const DEFAULT_MAX_PIXELS = 2 ** 26;
 
 /** Options for readImage. */
 export interface ReadImageOptions {

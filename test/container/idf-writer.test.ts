@@ -25,7 +25,7 @@ test('a one-tile 32 x 32 RGB file (the CIFAR-10 case) spends 31 bytes on the con
 
 test('idfHeaderBytes matches the written header on varied geometries, ids and payload lengths', () => {
   const geometries: [number, number, number, number, number][] = [
-    [1, 1, 1, 1, 0], [200, 3, 7, 2, 127], [2 ** 24, 1, 2 ** 24, 1, 2 ** 32 - 1], [33, 17, 16, 16, 128],
+    [1, 1, 1, 1, 0], [200, 3, 7, 2, 127], [2 ** 24, 1, 4096, 1, 2 ** 32 - 1], [33, 17, 16, 16, 128],
   ];
   for (const [width, height, tileWidth, tileHeight, modelId] of geometries) {
     const info = { ...INFO, width, height, paddedWidth: width, paddedHeight: height, tileWidth, tileHeight, modelId };
