@@ -1,20 +1,44 @@
 /**
  * The fallback coder: what codes the planes and tiles the learned model cannot code, or codes worse (alpha, grey
  * images without a grey model, 16-bit low bytes, noise). A stream is a mode byte and its body: a constant group
- * (one value per channel), the adaptive predictive model of fallback-model.ts through rANS, or the raw samples; the
- * encoder keeps the smallest, so a group never costs more than its raw size plus one byte. Byte layout in
+ * (one value per channel), an adaptive predictive model through rANS (mode 3, the blend model of
+ * fallback-blend-model.ts, which the encoder writes; mode 1, the MED model of fallback-model.ts, which old files hold
+ * and which decodes forever), or the raw samples; the encoder keeps the smallest, so a group never costs more than its raw size plus one byte. Byte layout in
  * src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for bit, and a damaged stream is a
  * CorruptStreamError, never a wrong image.
  */
 import { CorruptStreamError } from '../core/errors.js';
 import { RansDecoder, RansEncoder } from '../entropy/index.js';
+import { FallbackBlendModel } from './fallback-blend-model.js';
 import { FallbackModel } from './fallback-model.js';
 
 /** Interleaved samples of one plane group: 8-bit or 16-bit. */
 export type Samples = Uint8Array | Uint16Array;
 
 /** Stream modes (the first byte of a fallback stream). */
-export const FALLBACK_MODE = { constant: 0, predictive: 1, raw: 2 } as const;
+export const FALLBACK_MODE = { constant: 0, predictive: 1, raw: 2, blend: 3 } as const;
+
+/** A predictive mode: 1 (MED, kept so that tests can write old streams) or 3 (blend, what the encoder writes). */
+export type PredictiveMode = typeof FALLBACK_MODE.predictive | typeof FALLBACK_MODE.blend;
+
+/** The predictive mode the encoder writes: 3 (blend) since it replaced mode 1, which still decodes. */
+export const ENCODER_MODE = FALLBACK_MODE.blend;
+
+/** What the predictive modes (1 and 3) need of their model. */
+interface SampleModel {
+  muQ: number;
+  scaleIndex: number;
+  channelOrder(): Int32Array;
+  predict(samples: Int32Array, x: number, y: number, c: number): void;
+  update(value: number, x: number, c: number): void;
+}
+
+/** The model of predictive mode `mode` (1 or 3). */
+function modelFor(mode: number, width: number, channels: number, maxValue: number): SampleModel {
+  return mode === FALLBACK_MODE.blend
+    ? new FallbackBlendModel(width, channels, maxValue)
+    : new FallbackModel(width, channels, maxValue);
+}
 
 function constantValues(samples: Samples, channels: number): number[] | null {
   const first = Array.from(samples.subarray(0, channels));
@@ -23,13 +47,13 @@ function constantValues(samples: Samples, channels: number): number[] | null {
 }
 
 /** Codes the group with the predictive model; `lowBytes` codes only each sample's low byte, given its high byte. */
-function encodePredictive(samples: Samples, width: number, height: number, channels: number, maxValue: number, lowBytes: boolean): Uint8Array {
+function encodePredictive(mode: number, samples: Samples, width: number, height: number, channels: number, maxValue: number, lowBytes: boolean): Uint8Array {
   const n = width * height * channels;
   const values = Int32Array.from(samples);
   const symbols = new Int32Array(n);
   const mus = new Int32Array(n);
   const scales = new Uint16Array(n);
-  const model = new FallbackModel(width, channels, maxValue);
+  const model = modelFor(mode, width, channels, maxValue);
   const order = model.channelOrder();
   let k = 0;
   for (let y = 0; y < height; y++) {
@@ -59,10 +83,10 @@ function encodePredictive(samples: Samples, width: number, height: number, chann
 }
 
 /** Decodes a predictive body into `out` (which for `lowBytes` already holds every sample's high byte). */
-function decodePredictive(body: Uint8Array, samples: Samples, width: number, height: number, channels: number, maxValue: number, lowBytes: boolean): void {
+function decodePredictive(mode: number, body: Uint8Array, samples: Samples, width: number, height: number, channels: number, maxValue: number, lowBytes: boolean): void {
   const out = Int32Array.from(samples);
   const decoder = new RansDecoder(body);
-  const model = new FallbackModel(width, channels, maxValue);
+  const model = modelFor(mode, width, channels, maxValue);
   const order = model.channelOrder();
   const symbol = new Int32Array(1);
   const mu = new Int32Array(1);
@@ -115,7 +139,7 @@ function rawBody(samples: Samples): Uint8Array {
   return body;
 }
 
-function smallest(constant: number[] | null, samples: Samples, bytesPerValue: number, predictive: () => Uint8Array, raw: () => Uint8Array): Uint8Array {
+function smallest(mode: number, constant: number[] | null, samples: Samples, bytesPerValue: number, predictive: () => Uint8Array, raw: () => Uint8Array): Uint8Array {
   if (constant) {
     const body = new Uint8Array(constant.length * bytesPerValue);
     constant.forEach((value, c) => {
@@ -126,7 +150,7 @@ function smallest(constant: number[] | null, samples: Samples, bytesPerValue: nu
   }
   const coded = predictive();
   const rawLength = samples.length * bytesPerValue;
-  return coded.length < rawLength ? withMode(FALLBACK_MODE.predictive, coded) : withMode(FALLBACK_MODE.raw, raw());
+  return coded.length < rawLength ? withMode(mode, coded) : withMode(FALLBACK_MODE.raw, raw());
 }
 
 /**
@@ -135,12 +159,12 @@ function smallest(constant: number[] | null, samples: Samples, bytesPerValue: nu
  * @param samples width * height * channels samples, Uint8Array for bitDepth 8, Uint16Array for 16
  * @returns the stream: 1 byte more than the smallest of the constant, predictive and raw bodies
  */
-export function encodeFallback(samples: Samples, width: number, height: number, channels: number): Uint8Array {
+export function encodeFallback(samples: Samples, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
   const bytesPerValue = samples instanceof Uint8Array ? 1 : 2;
   const maxValue = bytesPerValue === 1 ? 255 : 65535;
   return smallest(
-    constantValues(samples, channels), samples, bytesPerValue,
-    () => encodePredictive(samples, width, height, channels, maxValue, false),
+    mode, constantValues(samples, channels), samples, bytesPerValue,
+    () => encodePredictive(mode, samples, width, height, channels, maxValue, false),
     () => rawBody(samples),
   );
 }
@@ -148,7 +172,7 @@ export function encodeFallback(samples: Samples, width: number, height: number, 
 function bodyOf(stream: Uint8Array, what: string): { mode: number; body: Uint8Array } {
   if (stream.length === 0) throw new CorruptStreamError(`corrupt stream: empty ${what}`);
   const mode = stream[0]!;
-  if (mode !== FALLBACK_MODE.constant && mode !== FALLBACK_MODE.predictive && mode !== FALLBACK_MODE.raw) {
+  if (mode !== FALLBACK_MODE.constant && mode !== FALLBACK_MODE.predictive && mode !== FALLBACK_MODE.raw && mode !== FALLBACK_MODE.blend) {
     throw new CorruptStreamError(`corrupt stream: unknown ${what} mode ${mode}`);
   }
   return { mode, body: stream.subarray(1) };
@@ -180,7 +204,7 @@ export function decodeFallback(stream: Uint8Array, width: number, height: number
     checkLength(body, n * bytesPerValue, 'raw fallback stream');
     for (let i = 0; i < n; i++) out[i] = bytesPerValue === 1 ? body[i]! : body[2 * i]! | (body[2 * i + 1]! << 8);
   } else {
-    decodePredictive(body, out, width, height, channels, bitDepth === 8 ? 255 : 65535, false);
+    decodePredictive(mode, body, out, width, height, channels, bitDepth === 8 ? 255 : 65535, false);
   }
   return out;
 }
@@ -190,12 +214,12 @@ export function decodeFallback(stream: Uint8Array, width: number, height: number
  * predicting each full sample from its decoded neighbours.
  * @param samples width * height * channels 16-bit samples
  */
-export function encodeLowBytes(samples: Uint16Array, width: number, height: number, channels: number): Uint8Array {
+export function encodeLowBytes(samples: Uint16Array, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
   const low = new Uint8Array(samples.length);
   for (let i = 0; i < samples.length; i++) low[i] = samples[i]! & 0xff;
   return smallest(
-    constantValues(low, channels), low, 1,
-    () => encodePredictive(samples, width, height, channels, 65535, true),
+    mode, constantValues(low, channels), low, 1,
+    () => encodePredictive(mode, samples, width, height, channels, 65535, true),
     () => low,
   );
 }
@@ -218,7 +242,7 @@ export function decodeLowBytes(stream: Uint8Array, high: Uint8Array, width: numb
     checkLength(body, n, 'raw low-byte stream');
     for (let i = 0; i < n; i++) out[i]! |= body[i]!;
   } else {
-    decodePredictive(body, out, width, height, channels, 65535, true);
+    decodePredictive(mode, body, out, width, height, channels, 65535, true);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /**
- * The fallback coder: exact round trips in every mode (constant, predictive, raw) for 1..4 channels, 8 and 16 bits
- * and low bytes; the mode choice and its size bounds; a pinned stream (format version 1 is frozen); clean errors
- * for damaged streams; and its bits per sub-pixel on a real Kodak crop.
+ * The fallback coder: exact round trips in every mode (constant, MED predictive, blend, raw) for 1..4 channels, 8 and
+ * 16 bits and low bytes; the mode choice (the encoder writes blend, mode 3) and its size bounds; pinned streams of
+ * both predictive modes (format version 1 is frozen); clean errors for damaged streams; and bits per sub-pixel on
+ * real photographs (Kodak RGB and RGBA, a grey USC-SIPI image) that fail if the coder regresses.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,10 +13,10 @@ import { Random } from '../../src/core/random.js';
 import { sha256Hex } from '../../src/core/sha256.js';
 import { readImage } from '../../src/image/read-image.js';
 import {
-  FALLBACK_MODE, decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type Samples,
+  ENCODER_MODE, FALLBACK_MODE, decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type Samples,
 } from '../../src/codec/fallback-coder.js';
 import { log2Times32 } from '../../src/codec/fallback-model.js';
-import { SHARED_DATA } from '../helpers/paths.js';
+import { FIXTURES, SHARED_DATA } from '../helpers/paths.js';
 
 /** A smooth image with mild noise: what the predictive model is for. */
 function smooth(width: number, height: number, channels: number, bitDepth: 8 | 16, seed: number): Samples {
@@ -40,15 +41,24 @@ function noise(length: number, bitDepth: 8 | 16, seed: number): Samples {
   return out;
 }
 
-test('round trips: every channel count, both depths, sizes down to 1x1, in the mode that fits', () => {
-  for (const bitDepth of [8, 16] as const) {
-    for (const channels of [1, 2, 3, 4]) {
-      for (const [width, height] of [[1, 1], [1, 7], [9, 1], [33, 17], [64, 64]] as const) {
-        const samples = smooth(width, height, channels, bitDepth, width * 31 + height + channels);
-        const stream = encodeFallback(samples, width, height, channels);
-        assert.deepEqual(decodeFallback(stream, width, height, channels, bitDepth), samples, `${width}x${height}x${channels} ${bitDepth}-bit`);
-        assert.ok(stream.length <= 1 + samples.length * (bitDepth / 8), 'never more than raw plus the mode byte');
-        if (width * height >= 33 * 17) assert.equal(stream[0], FALLBACK_MODE.predictive);
+test('the encoder writes the blend mode (3); the MED mode (1) stays decodable', () => {
+  assert.equal(ENCODER_MODE, FALLBACK_MODE.blend);
+  assert.equal(FALLBACK_MODE.blend, 3);
+  assert.equal(encodeFallback(smooth(33, 17, 3, 8, 1), 33, 17, 3)[0], FALLBACK_MODE.blend);
+});
+
+test('round trips: both predictive modes, every channel count, both depths, sizes down to 1x1', () => {
+  for (const mode of [FALLBACK_MODE.predictive, FALLBACK_MODE.blend] as const) {
+    for (const bitDepth of [8, 16] as const) {
+      for (const channels of [1, 2, 3, 4]) {
+        for (const [width, height] of [[1, 1], [1, 7], [9, 1], [33, 17], [64, 64]] as const) {
+          const samples = smooth(width, height, channels, bitDepth, width * 31 + height + channels);
+          const stream = encodeFallback(samples, width, height, channels, mode);
+          const what = `mode ${mode} ${width}x${height}x${channels} ${bitDepth}-bit`;
+          assert.deepEqual(decodeFallback(stream, width, height, channels, bitDepth), samples, what);
+          assert.ok(stream.length <= 1 + samples.length * (bitDepth / 8), 'never more than raw plus the mode byte');
+          if (width * height >= 33 * 17) assert.equal(stream[0], mode, what);
+        }
       }
     }
   }
@@ -78,10 +88,13 @@ test('noise is stored raw: exactly one byte more than the samples', () => {
 test('16-bit low bytes given the high bytes: round trips in every mode, smooth data costs less than raw', () => {
   const samples = smooth(48, 40, 3, 16, 5) as Uint16Array;
   const high = Uint8Array.from(samples, (v) => v >>> 8);
-  const stream = encodeLowBytes(samples, 48, 40, 3);
-  assert.equal(stream[0], FALLBACK_MODE.predictive);
-  assert.ok(stream.length < 0.8 * samples.length, `${stream.length} bytes for ${samples.length} low bytes`);
-  assert.deepEqual(decodeLowBytes(stream, high, 48, 40, 3), samples);
+  for (const mode of [FALLBACK_MODE.predictive, FALLBACK_MODE.blend] as const) {
+    const stream = encodeLowBytes(samples, 48, 40, 3, mode);
+    assert.equal(stream[0], mode);
+    assert.ok(stream.length < 0.8 * samples.length, `mode ${mode}: ${stream.length} bytes for ${samples.length} low bytes`);
+    assert.deepEqual(decodeLowBytes(stream, high, 48, 40, 3), samples);
+  }
+  assert.equal(encodeLowBytes(samples, 48, 40, 3)[0], FALLBACK_MODE.blend);
   const noisy = noise(20 * 10, 16, 9) as Uint16Array;
   const rawStream = encodeLowBytes(noisy, 20, 10, 1);
   assert.equal(rawStream[0], FALLBACK_MODE.raw);
@@ -92,10 +105,15 @@ test('16-bit low bytes given the high bytes: round trips in every mode, smooth d
   assert.deepEqual(decodeLowBytes(constant, Uint8Array.from(scaled, (v) => v >>> 8), 6, 5, 1), scaled);
 });
 
-test('pinned stream: a fixed RGB tile codes to the same bytes forever (format version 1)', () => {
-  const stream = encodeFallback(smooth(64, 48, 3, 8, 77), 64, 48, 3);
-  assert.equal(stream.length, 3947);
-  assert.equal(sha256Hex(stream), 'ec49a5c52454736e84b41536c24abc857301131633f24121a3230998c4086b81');
+test('pinned streams: a fixed RGB tile codes to the same bytes forever in both predictive modes', () => {
+  const samples = smooth(64, 48, 3, 8, 77);
+  const med = encodeFallback(samples, 64, 48, 3, FALLBACK_MODE.predictive);
+  assert.equal(med.length, 3947);
+  assert.equal(sha256Hex(med), 'ec49a5c52454736e84b41536c24abc857301131633f24121a3230998c4086b81');
+  const blend = encodeFallback(samples, 64, 48, 3);
+  assert.equal(blend.length, 3649);
+  assert.equal(sha256Hex(blend), 'b917f1a6b3a1cdefa76c0a9ee9b3b8a7244880a5900ed5d3752fae7030f6fd2d');
+  assert.deepEqual(decodeFallback(blend, 64, 48, 3, 8), samples);
 });
 
 test('log2Times32: exact at powers of two, linear between them', () => {
@@ -104,31 +122,63 @@ test('log2Times32: exact at powers of two, linear between them', () => {
 
 test('damaged streams are corrupt-stream errors, never wrong samples', () => {
   const samples = smooth(33, 17, 3, 8, 3);
-  const stream = encodeFallback(samples, 33, 17, 3);
   const bad = (bytes: Uint8Array, what: string): void => {
     assert.throws(() => decodeFallback(bytes, 33, 17, 3, 8), CorruptStreamError, what);
   };
+  for (const mode of [FALLBACK_MODE.predictive, FALLBACK_MODE.blend] as const) {
+    const stream = encodeFallback(samples, 33, 17, 3, mode);
+    bad(stream.subarray(0, stream.length - 2), `mode ${mode} truncated`);
+    bad(Uint8Array.of(...stream, 0, 0), `mode ${mode} trailing bytes`);
+    for (let at = 1; at < stream.length; at += 7) {
+      const flipped = stream.slice();
+      flipped[at]! ^= 0x24;
+      bad(flipped, `mode ${mode} bit flip at byte ${at}`);
+    }
+  }
+  const stream = encodeFallback(samples, 33, 17, 3);
   bad(new Uint8Array(0), 'empty');
   bad(Uint8Array.of(7, ...stream.subarray(1)), 'unknown mode');
-  bad(stream.subarray(0, stream.length - 2), 'truncated');
-  bad(Uint8Array.of(...stream, 0, 0), 'trailing bytes');
   bad(Uint8Array.of(FALLBACK_MODE.constant, 1, 2), 'short constant');
   bad(Uint8Array.of(FALLBACK_MODE.raw, 1, 2, 3), 'short raw');
-  for (let at = 1; at < stream.length; at += 7) {
-    const flipped = stream.slice();
-    flipped[at]! ^= 0x24;
-    bad(flipped, `bit flip at byte ${at}`);
-  }
   assert.throws(() => decodeLowBytes(Uint8Array.of(9), new Uint8Array(4), 2, 2, 1), CorruptStreamError);
 });
 
-test('real data: a 256x256 Kodak crop codes below 3.3 bits per sub-pixel', async () => {
-  const image = await readImage(readFileSync(path.join(SHARED_DATA, 'kodak', 'kodim23.png')));
-  const size = 256;
-  const crop = new Uint8Array(size * size * 3);
-  for (let y = 0; y < size; y++) crop.set(image.data.subarray(((200 + y) * image.width + 256) * 3, ((200 + y) * image.width + 256 + size) * 3), y * size * 3);
-  const stream = encodeFallback(crop, size, size, 3);
-  assert.deepEqual(decodeFallback(stream, size, size, 3, 8), crop);
-  const bpsp = (stream.length * 8) / crop.length;
-  assert.ok(bpsp < 3.3 && bpsp > 1.5, `${bpsp.toFixed(3)} bits per sub-pixel`);
+/** A size x size crop at (left, top) of a real image, its channels interleaved. */
+async function crop(file: string, left: number, top: number, size: number): Promise<{ samples: Uint8Array; channels: number }> {
+  const image = await readImage(readFileSync(file));
+  const channels = image.channels;
+  const out = new Uint8Array(size * size * channels);
+  const data = image.data as Uint8Array;
+  for (let y = 0; y < size; y++) {
+    const from = ((top + y) * image.width + left) * channels;
+    out.set(data.subarray(from, from + size * channels), y * size * channels);
+  }
+  return { samples: out, channels };
+}
+
+/** Bits per sub-pixel of a round-tripped crop in the given predictive mode. */
+function bitsPerSubPixel(samples: Uint8Array, size: number, channels: number, mode: 1 | 3): number {
+  const stream = encodeFallback(samples, size, size, channels, mode);
+  assert.equal(stream[0], mode);
+  assert.deepEqual(decodeFallback(stream, size, size, channels, 8), samples, `mode ${mode} round trip`);
+  return (stream.length * 8) / samples.length;
+}
+
+test('real data: the blend mode codes a Kodak crop below 2.95 bits per sub-pixel, 6% below the MED mode', async () => {
+  const { samples, channels } = await crop(path.join(SHARED_DATA, 'kodak', 'kodim23.png'), 256, 200, 256);
+  assert.equal(channels, 3);
+  const med = bitsPerSubPixel(samples, 256, 3, FALLBACK_MODE.predictive);
+  const blend = bitsPerSubPixel(samples, 256, 3, FALLBACK_MODE.blend);
+  assert.ok(blend < 2.95 && blend < 0.94 * med, `blend ${blend.toFixed(3)}, MED ${med.toFixed(3)} bits per sub-pixel`);
+});
+
+test('real data: a grey USC-SIPI crop and an RGBA fixture round trip, the grey one 2% below the MED mode', async () => {
+  const grey = await crop(path.join(SHARED_DATA, 'usc-sipi-misc', '5.2.09.png'), 128, 128, 128);
+  assert.equal(grey.channels, 1);
+  const med = bitsPerSubPixel(grey.samples, 128, 1, FALLBACK_MODE.predictive);
+  const blend = bitsPerSubPixel(grey.samples, 128, 1, FALLBACK_MODE.blend);
+  assert.ok(blend < 5.0 && blend < 0.98 * med, `blend ${blend.toFixed(3)}, MED ${med.toFixed(3)} bits per sub-pixel`);
+  const rgba = await crop(path.join(FIXTURES, 'rgba-257x129.png'), 0, 0, 129);
+  assert.equal(rgba.channels, 4);
+  bitsPerSubPixel(rgba.samples, 129, 4, FALLBACK_MODE.blend);
 });
