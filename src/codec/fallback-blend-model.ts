@@ -18,10 +18,14 @@ const SCALE_OFFSET = 115;
 const HALVE_AT = 128;
 /** Initial statistics of a context: a mean |residual| of 4 from one pretend sample. */
 const INITIAL_ABS = 4;
-/** Numerator of a predictor's weight, 2^WEIGHT_BITS / (1 + its error sum). */
-const WEIGHT_BITS = 24;
+/** Numerator of a predictor's weight, 1 + floor(2^WEIGHT_BITS / (1 + its error sum)^2), for 8-bit samples. */
+const WEIGHT_BITS = 30;
+/** The same for 16-bit samples (smaller, so that every weighted sum stays an exact integer below 2^53). */
+const WEIGHT_BITS_16 = 22;
 /** B's blend moves by RED_WEIGHT / 16 of R's signed blend error at the same pixel (both as differences to G). */
 const RED_WEIGHT = 3;
+/** The blend moves by -ERROR_FEEDBACK / 32 of the signed blend errors at N and W (it overshoots otherwise). */
+const ERROR_FEEDBACK = 3;
 
 /**
  * Running state of one plane group (1..4 interleaved channels of one tile) while it is coded or decoded in raster
@@ -38,18 +42,22 @@ export class FallbackBlendModel {
   /** Largest sample value (255 or 65535). */
   readonly maxValue: number;
 
+  private readonly weightNumerator: number;
   private readonly sumAbs: Float64Array;
   private readonly sumSigned: Float64Array;
   private readonly count: Int32Array;
   /** Per predictor, |2 v - P| of each sample of the previous and current row (x * C + c) * PREDICTORS + i. */
   private predictorErrorsUp: Int32Array;
   private predictorErrorsRow: Int32Array;
-  /** |256 v - muBlend| of each sample of the previous and current row, (x * C + c). */
+  /** |256 v - z| (z the blend) of each sample of the previous and current row, (x * C + c). */
   private errorsUp: Int32Array;
   private errorsRow: Int32Array;
+  /** 256 v - z of each sample of the previous and current row. */
+  private signedUp: Int32Array;
+  private signedRow: Int32Array;
   private row = 0;
   /** Twice each sub-prediction of the sample last predicted (in the channel's own domain). */
-  private readonly subPredictions = new Float64Array(PREDICTORS);
+  private readonly subPredictions = new Int32Array(PREDICTORS);
   private offset = 0;
   private blendQ = 0;
   private context = 0;
@@ -68,6 +76,7 @@ export class FallbackBlendModel {
   ) {
     this.maxValue = maxValue;
     this.colourDifferences = channels === 3;
+    this.weightNumerator = 2 ** (maxValue > 255 ? WEIGHT_BITS_16 : WEIGHT_BITS);
     const contexts = CONTEXT_BINS * channels;
     this.sumAbs = new Float64Array(contexts).fill(INITIAL_ABS * 256);
     this.sumSigned = new Float64Array(contexts);
@@ -76,6 +85,8 @@ export class FallbackBlendModel {
     this.predictorErrorsRow = new Int32Array(width * channels * PREDICTORS);
     this.errorsUp = new Int32Array(width * channels);
     this.errorsRow = new Int32Array(width * channels);
+    this.signedUp = new Int32Array(width * channels);
+    this.signedRow = new Int32Array(width * channels);
   }
 
   /** Channel coding order within a pixel: G first for three-channel groups (the reference of R and B). */
@@ -95,6 +106,7 @@ export class FallbackBlendModel {
       this.row = y;
       [this.predictorErrorsUp, this.predictorErrorsRow] = [this.predictorErrorsRow, this.predictorErrorsUp];
       [this.errorsUp, this.errorsRow] = [this.errorsRow, this.errorsUp];
+      [this.signedUp, this.signedRow] = [this.signedRow, this.signedUp];
     }
     const useRef = this.colourDifferences && c !== 1;
     const ref = useRef ? 1 - c : 0;
@@ -158,12 +170,14 @@ export class FallbackBlendModel {
         e += hasRight ? up[s + sC + k]! : up[s + k]!;
       }
       if (hasLeft) e += 2 * cur[s - sC + k]!;
-      const w = Math.floor((1 << WEIGHT_BITS) / (1 + e));
+      const w = 1 + Math.floor(this.weightNumerator / ((1 + e) * (1 + e)));
       weightSum += w;
       weighted += w * sub[k]!;
     }
     // weighted / weightSum is twice the blend; muQ carries 8 fractional bits.
     let blend = Math.floor((weighted * 128) / weightSum);
+    const t = x * C + c;
+    blend -= (((hasUp ? this.signedUp[t]! : 0) + (hasLeft ? this.signedRow[t - C]! : 0)) * ERROR_FEEDBACK) >> 5;
     if (useRef) blend += samples[i + ref]! * 256;
     if (c === 2 && this.colourDifferences) blend += (this.redError * RED_WEIGHT) >> 4;
     const muMax = this.maxValue * 256;
@@ -171,7 +185,6 @@ export class FallbackBlendModel {
     // Context: error energy of the blend at the causal neighbours (plus the G error for R and B) and the gradients.
     const eu = this.errorsUp;
     const er = this.errorsRow;
-    const t = x * C + c;
     let energy = 0;
     if (hasUp) energy += eu[t]! + ((hasLeft ? eu[t - C]! : eu[t]!) >> 1) + ((hasRight ? eu[t + C]! : eu[t]!) >> 1);
     if (hasLeft) energy += er[t - C]!;
@@ -208,6 +221,7 @@ export class FallbackBlendModel {
     const e = value * 256 - this.blendQ;
     const absE = e < 0 ? -e : e;
     this.errorsRow[x * C + c] = absE;
+    this.signedRow[x * C + c] = e;
     if (this.colourDifferences && c === 1) this.referenceError = absE;
     if (this.colourDifferences && c === 0) this.redError = e;
     const q = this.context;
