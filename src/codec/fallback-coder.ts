@@ -157,6 +157,7 @@ function smallest(mode: number, constant: number[] | null, samples: Samples, byt
  * Codes a plane group: `channels` interleaved channels (3 = RGB, coded with colour differences; any other count
  * channel by channel).
  * @param samples width * height * channels samples, Uint8Array for bitDepth 8, Uint16Array for 16
+ * @param mode the predictive mode to try (default ENCODER_MODE, 3; 1 only to write old-style streams in tests)
  * @returns the stream: 1 byte more than the smallest of the constant, predictive and raw bodies
  */
 export function encodeFallback(samples: Samples, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
@@ -213,6 +214,7 @@ export function decodeFallback(stream: Uint8Array, width: number, height: number
  * Codes the low bytes of 16-bit samples whose high bytes the decoder already has (coded by the learned model),
  * predicting each full sample from its decoded neighbours.
  * @param samples width * height * channels 16-bit samples
+ * @param mode the predictive mode to try (default ENCODER_MODE, 3; 1 only to write old-style streams in tests)
  */
 export function encodeLowBytes(samples: Uint16Array, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
   const low = new Uint8Array(samples.length);
