@@ -2,10 +2,10 @@
  * The fallback coder: what codes the planes and tiles the learned model cannot code, or codes worse (alpha, grey
  * images without a grey model, 16-bit low bytes, noise). A stream is a mode byte and its body: a constant group
  * (one value per channel), an adaptive predictive model through rANS (mode 3, the blend model of
- * fallback-blend-model.ts, which the encoder writes; mode 1, the MED model of fallback-model.ts, which old files hold
- * and which decodes forever), or the raw samples; the encoder keeps the smallest, so a group never costs more than its raw size plus one byte. Byte layout in
- * src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for bit, and a damaged stream is a
- * CorruptStreamError, never a wrong image.
+ * fallback-blend-model.ts, which the encoder writes; mode 1, the MED model of fallback-model.ts, which old files
+ * hold and which decodes forever), or the raw samples; the encoder keeps the smallest, so a group never costs more
+ * than its raw size plus one byte. Byte layout in src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for
+ * bit, and a damaged stream is a CorruptStreamError, never a wrong image.
  */
 import { CorruptStreamError } from '../core/errors.js';
 import { RansDecoder, RansEncoder } from '../entropy/index.js';
