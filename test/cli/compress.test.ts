@@ -182,9 +182,10 @@ test('the installed cifar10 model codes some tiles of a real photo; decompress f
   }
   const folder = workspace();
   const kodim05 = await readImage(readFileSync(path.join(SHARED_DATA, 'kodak', 'kodim05.png')));
-  const crop = new Uint8Array(96 * 64 * 3);
-  for (let y = 0; y < 64; y++) crop.set(kodim05.data.subarray(((384 + y) * 768 + 128) * 3, ((384 + y) * 768 + 224) * 3), y * 96 * 3);
-  writeFileSync(path.join(folder, 'crop.png'), await writeImage(createPixelBuffer({ width: 96, height: 64, channels: 3, bitDepth: 8, data: crop }), 'png'));
+  // The top-left 128 x 128 of kodim05: some of its 32 x 32 tiles code smaller with cifar10, others with the fallback.
+  const crop = new Uint8Array(128 * 128 * 3);
+  for (let y = 0; y < 128; y++) crop.set(kodim05.data.subarray(y * 768 * 3, (y * 768 + 128) * 3), y * 128 * 3);
+  writeFileSync(path.join(folder, 'crop.png'), await writeImage(createPixelBuffer({ width: 128, height: 128, channels: 3, bitDepth: 8, data: crop }), 'png'));
   const files: Buffer[] = [];
   for (const threads of ['1', '2']) {
     const result = await runCli(['compress', 'crop.png', '-o', `t${threads}.idf`, '--model', 'cifar10', '--tile-size', '32', '--threads', threads, '--json'], { cwd: folder });
