@@ -5,7 +5,7 @@
  * a run only adds files for models that have none yet; `--rewrite` regenerates everything and is only for a new
  * container format version. Invariant: every entry of golden.json names a file here that decodes to its pixels.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../src/core/sha256.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,31 +14,12 @@ import { IDF_FORMAT_VERSION } from '../src/container/index.js';
 import { createPixelBuffer, pixelBytes, type PixelBuffer } from '../src/image/pixel-buffer.js';
 import { readImage } from '../src/image/read-image.js';
 import { listModels, loadModel, NO_MODEL_NUMERIC_ID, type LoadedModel } from '../src/zoo/index.js';
+import type { GoldenEntry } from './golden-entry.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GOLDEN = path.join(ROOT, 'fixtures', 'golden');
 const SHARED = path.resolve(ROOT, '../shared/data');
 const TILE_SIZE = 16;
-
-/** One golden stream, as golden.json lists it. */
-interface GoldenEntry {
-  file: string;
-  formatVersion: number;
-  modelNumericId: number;
-  /** The model's id when the file was written (the numeric id is what decoding goes by). */
-  modelId: string | null;
-  width: number;
-  height: number;
-  channels: number;
-  bitDepth: number;
-  tiles: number;
-  learnedTiles: number;
-  pixelsSha256: string;
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** A width x height crop at (x, y) of a real photo, as 8-bit samples of its own channel count. */
 async function crop(file: string, x: number, y: number, width: number, height: number): Promise<PixelBuffer> {

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../src/core/sha256.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,29 +17,12 @@ import { readImage } from '../../src/image/read-image.js';
 import { findModelByNumericId, listModels, loadModel, NO_MODEL_NUMERIC_ID, type LoadedModel } from '../../src/zoo/index.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-
-interface GoldenEntry {
-  file: string;
-  formatVersion: number;
-  modelNumericId: number;
-  modelId: string | null;
-  width: number;
-  height: number;
-  channels: number;
-  bitDepth: number;
-  tiles: number;
-  learnedTiles: number;
-  pixelsSha256: string;
-}
+import type { GoldenEntry } from '../../scripts/golden-entry.js';
 
 const GOLDEN = path.join(FIXTURES, 'golden');
 const entries = JSON.parse(readFileSync(path.join(GOLDEN, 'golden.json'), 'utf8')) as GoldenEntry[];
 const root = mkdtempSync(path.join(tmpdir(), 'idfz-golden-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** The installed model a golden names, or a failure that says why the golden can no longer decode. */
 async function modelFor(entry: GoldenEntry): Promise<LoadedModel | null> {
