@@ -1,11 +1,14 @@
 /**
  * One tile's payload: the tile's colour planes (learned or fallback, the tile flag says which), the low bytes of
  * learned 16-bit colour, and the alpha plane, as sections with length prefixes (src/codec/PAYLOAD.md). The encoder
- * codes the colour both ways when a learned coder fits and keeps the smaller. Invariant: a payload depends only on
- * the tile's samples, the image format and the learned model, never on the thread or kernel that coded it.
+ * codes the colour both ways when a learned coder fits and keeps the smaller (big 8-bit tiles first probe the model
+ * on a crop, learned-probe.ts, and keep the fallback without the full run when the model clearly loses). Invariant:
+ * a payload depends only on the tile's samples, the image format and the learned model, never on the thread or
+ * kernel that coded it.
  */
 import { CorruptStreamError } from '../core/errors.js';
 import { decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type Samples } from './fallback-coder.js';
+import { learnedCoderLikelyLoses } from './learned-probe.js';
 import type { LearnedTileCoder } from './learned-tile-coder.js';
 import { cropTile, type TileShape } from './tile-layout.js';
 
@@ -137,6 +140,9 @@ export function encodeTilePayload(tile: Samples, shape: TileShape, format: TileF
   const { colour } = splitAlpha(tile, format);
   let viaLearned: Uint8Array[];
   if (colour instanceof Uint8Array) {
+    if (learnedCoderLikelyLoses(learned, colour, width, insideWidth, insideHeight, viaFallback[0]!.length)) {
+      return { payload: frame(viaFallback), fallback: true };
+    }
     viaLearned = [learned.encodeTile(colour, width, height), ...tail];
   } else {
     const high = new Uint8Array(colour.length);
