@@ -12,7 +12,7 @@ import { configureLog, LOG_LEVELS } from '../core/log.js';
 import type { LevelWithSilent } from 'pino';
 import { processContext, type CliContext } from './context.js';
 import { reportError } from './report-error.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, type CommandEntry } from './commands/index.js';
 import type { RunState } from './command.js';
 
 /** The package version, read from package.json next to dist/. */
@@ -34,8 +34,29 @@ function logLevelFor(options: GlobalOptions): LevelWithSilent {
   return 'info';
 }
 
-/** Builds the commander program for one run. */
-export function buildProgram(ctx: CliContext, state: RunState): Command {
+/**
+ * The commands a run needs: only the one its arguments name (the first word that is not a global option or the
+ * value of --log-level), none for --version, or all of them for help, a missing or a mistyped command (so commander
+ * can list them).
+ */
+export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--log-level') i++;
+    else if (arg === '-V' || arg === '--version') return [];
+    else if (!arg.startsWith('-')) {
+      const named = COMMANDS.find((entry) => entry.name === arg);
+      return named ? [named] : COMMANDS;
+    }
+  }
+  return COMMANDS;
+}
+
+/**
+ * Builds the commander program for one run.
+ * @param args the arguments after node and the script; they decide which commands are loaded (commandsFor)
+ */
+export async function buildProgram(ctx: CliContext, state: RunState, args: readonly string[] = []): Promise<Command> {
   const program = new Command('idfz')
     .description('Learned lossless image compression with Integer Discrete Flows, bit-exact on every machine')
     .version(packageVersion(), '-V, --version')
@@ -53,7 +74,8 @@ export function buildProgram(ctx: CliContext, state: RunState): Command {
       const options = thisCommand.opts<GlobalOptions>();
       configureLog(logLevelFor(options), ctx.stderrIsTTY);
     });
-  for (const factory of COMMANDS) {
+  const factories = await Promise.all(commandsFor(args).map((entry) => entry.load()));
+  for (const factory of factories) {
     program.addCommand(factory(ctx, state).exitOverride().configureOutput(program.configureOutput()));
   }
   return program;
@@ -97,8 +119,8 @@ export async function main(argv: readonly string[], ctx?: CliContext): Promise<n
   const release = ctx ? null : guardProcess();
   const context = ctx ?? processContext();
   const state: RunState = { exitCode: 0 };
-  const program = buildProgram(context, state);
   try {
+    const program = await buildProgram(context, state, argv.slice(2));
     await program.parseAsync([...argv]);
     return state.exitCode;
   } catch (error) {
