@@ -200,7 +200,7 @@ test('"-" errors are named stdin; "-" twice or -o - with several inputs are usag
   const folder = workspace('rgb-33x17.png');
   const several = await runCli(['convert', 'rgb-33x17.png', 'rgb-33x17.png', '-o', '-'], { cwd: folder });
   assert.equal(several.code, 2);
-  assertOneLine(several, /-o - writes one image to stdout, but 2 inputs were given/);
+  assertOneLine(several, /-o - writes one file to stdout, but 2 inputs were given/);
 });
 
 test('convert --help documents the options and the exit status', async () => {

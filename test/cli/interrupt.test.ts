@@ -1,7 +1,8 @@
 /**
  * The idfz process stopped from outside: Ctrl-C (SIGINT) or SIGTERM during a batch exits 130 / 143 with one line
  * and leaves only complete outputs (no temporary file, no half-written .idf); a closed stdout (`... -o - | head`)
- * ends silently with 141. These run bin/idfz as a child process, since they are about the process itself.
+ * ends silently with 141 (decompress, convert, --json). These run bin/idfz as a child process, since they are about
+ * the process itself.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,6 +92,19 @@ test('decompress -o - into a reader that stops early (| head -c 10): silent, exi
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   assert.ok(received > 0);
+  assert.equal(stderr, '');
+  assert.equal(code, 141);
+});
+
+test('convert -o - into a reader that stops early: silent, exit 141 (as decompress)', async () => {
+  const file = path.join(root, 'big.pgm');
+  // A 3 MB PNM (far more than a pipe holds) converted to PNM on stdout.
+  writeFileSync(file, Buffer.concat([Buffer.from('P5\n2048 1536\n255\n'), Buffer.alloc(2048 * 1536, 77)]));
+  const child = spawn(process.execPath, [BIN, 'convert', file, '-o', '-', '--format', 'pnm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout.on('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   assert.equal(stderr, '');
   assert.equal(code, 141);
 });

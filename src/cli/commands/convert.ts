@@ -1,17 +1,16 @@
 /**
  * `idfz convert IN... [-o OUT] [--format F] [-f]`: reads images (or `-`, stdin) and writes them losslessly as PNG,
  * WebP, TIFF or PNM, exercising the image layer end to end. Outputs are written atomically and never replace an
- * existing file without -f; a batch goes on past a bad file, reports it in one line, and exits 1 at the end.
+ * existing file without -f; a batch goes on past a bad file, reports it in one line, and exits 1 at the end; a
+ * closed stdout ends it silently (batch-output.ts, shared with compress and decompress).
  */
 import { Command, Option } from 'commander';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandFactory, RunState } from '../command.js';
 import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
-import { reportError } from '../report-error.js';
-import { atomicWrite, writeToStream } from '../../core/atomic-write.js';
-import { IdfzError, InternalError, UsageError } from '../../core/errors.js';
+import { batchTarget, inputName, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
+import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { readInput } from '../../core/read-input.js';
 import { extensionFor, OUTPUT_FORMATS, outputFormatOfPath, type OutputFormat } from '../../image/image-format.js';
@@ -26,9 +25,6 @@ interface ConvertFlags {
   maxPixels: number;
 }
 
-/** Where each input goes: a file, stdout, or a folder that receives `<input name><extension>`. */
-type Target = { kind: 'stdout' } | { kind: 'file'; path: string } | { kind: 'folder'; path: string } | { kind: 'beside' };
-
 /** The format asked for by --format and by -o's extension, which must agree. */
 function formatFor(flags: ConvertFlags, outputFile: string | undefined): OutputFormat {
   const implied = outputFile === undefined ? undefined : outputFormatOfPath(outputFile);
@@ -41,38 +37,6 @@ function formatFor(flags: ConvertFlags, outputFile: string | undefined): OutputF
   return flags.format ?? implied ?? OUTPUT_FORMATS[0]!;
 }
 
-async function isFolder(target: string): Promise<boolean> {
-  return stat(target).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-}
-
-async function targetFor(ctx: CliContext, inputs: readonly string[], output: string | undefined): Promise<Target> {
-  if (inputs.filter((input) => input === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
-  if (output === undefined) return inputs.length === 1 && inputs[0] === '-' ? { kind: 'stdout' } : { kind: 'beside' };
-  if (output === '-') {
-    if (inputs.length > 1) throw new UsageError(`-o - writes one image to stdout, but ${inputs.length} inputs were given`);
-    return { kind: 'stdout' };
-  }
-  const resolved = path.resolve(ctx.cwd, output);
-  if (await isFolder(resolved)) {
-    if (inputs.includes('-')) throw new UsageError(`-o ${output} is a folder, which cannot name the output of "-"; give a file name`);
-    return { kind: 'folder', path: resolved };
-  }
-  if (inputs.length > 1) throw new UsageError(`-o ${output}: with ${inputs.length} inputs, -o must be an existing folder`);
-  return { kind: 'file', path: resolved };
-}
-
-/** The absolute output path for `input` (as given on the command line) going to a file, a folder or beside it. */
-function outputPathFor(ctx: CliContext, input: string, target: Target, format: OutputFormat, pixels: PixelBuffer): string {
-  const extension = extensionFor(format, pixels.channels);
-  const parsed = path.parse(input);
-  if (target.kind === 'folder') return path.join(target.path, parsed.name + extension);
-  if (target.kind === 'file') return target.path;
-  return path.resolve(ctx.cwd, parsed.dir, parsed.name + extension);
-}
-
 function warnAboutMetadata(input: string, output: string, pixels: PixelBuffer): void {
   const meta = pixels.metadata;
   if (!meta) return;
@@ -81,42 +45,20 @@ function warnAboutMetadata(input: string, output: string, pixels: PixelBuffer): 
   if (dropped.length > 0) log.warn({ input, output }, `${input}: not copied to ${output}: ${dropped.join(', ')}`);
 }
 
-async function convertOne(ctx: CliContext, input: string, target: Target, flags: ConvertFlags, fileFormat: OutputFormat): Promise<void> {
-  const name = input === '-' ? 'stdin' : input;
+async function convertOne(ctx: CliContext, input: string, target: BatchTarget, flags: ConvertFlags, fileFormat: OutputFormat): Promise<void> {
+  const name = inputName(input);
   const bytes = await readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name });
   const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name });
   const encoded = await writeImage(pixels, fileFormat);
-  if (target.kind === 'stdout') {
-    await writeToStream(ctx.stdout, encoded);
-    warnAboutMetadata(name, 'stdout', pixels);
-  } else {
-    const destination = outputPathFor(ctx, input, target, fileFormat, pixels);
-    const relative = path.relative(ctx.cwd, destination);
-    const shown = relative.startsWith('..') || path.isAbsolute(relative) ? destination : relative;
-    await atomicWrite(destination, encoded, { force: flags.force === true, name: shown });
-    warnAboutMetadata(name, shown, pixels);
-  }
+  const shown = await writeBatchOutput(ctx, input, target, extensionFor(fileFormat, pixels.channels), encoded, flags.force === true);
+  warnAboutMetadata(name, shown, pixels);
   log.debug({ input: name, format: fileFormat, bytes: encoded.length }, `${name}: ${describePixels(pixels)} written as ${fileFormat}`);
 }
 
 async function runConvert(ctx: CliContext, state: RunState, inputs: readonly string[], flags: ConvertFlags, verbose: boolean): Promise<void> {
-  const target = await targetFor(ctx, inputs, flags.output);
+  const target = await batchTarget(ctx, inputs, flags.output);
   const fileFormat = formatFor(flags, target.kind === 'file' ? flags.output : undefined);
-  let failed = 0;
-  for (const input of inputs) {
-    try {
-      await convertOne(ctx, input, target, flags, fileFormat);
-    } catch (error) {
-      // A bug stops the batch (main reports it); any other failure is this file's and the batch goes on.
-      if (!(error instanceof IdfzError) || error instanceof InternalError) throw error;
-      reportError(ctx, error, verbose);
-      failed++;
-    }
-  }
-  if (failed > 0) {
-    if (inputs.length > 1) log.warn(`${failed} of ${inputs.length} inputs failed`);
-    state.exitCode = Math.max(state.exitCode, 1);
-  }
+  await runBatch(ctx, state, inputs, verbose, (input) => convertOne(ctx, input, target, flags, fileFormat));
 }
 
 /** The `convert` command. */
