@@ -2,7 +2,9 @@
  * The idfz program: global options, sub-commands, error reporting. `main` returns the exit code, so tests run the
  * CLI in-process with their own streams. Run as the process itself (no context given), it also handles the
  * process's signals and stdout: Ctrl-C (SIGINT), SIGTERM or SIGHUP removes the temporary file of any output being
- * written and exits 128 + the signal number; a closed stdout (EPIPE) ends it silently with 141.
+ * written and exits 128 + the signal number, unless the running command handles the signal itself (training
+ * commands stop after the current step with a checkpoint; a second signal exits at once); a closed stdout (EPIPE)
+ * ends it silently with 141.
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
@@ -99,8 +101,12 @@ function guardProcess(): () => void {
     if (line !== null) writeSync(2, line);
     process.exit(code);
   };
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void =>
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
+    // A command that handles the signal itself (training: finish the step, write a checkpoint) takes over: its
+    // handler is registered once, so a second signal finds only this one and ends the process at once.
+    if (process.listenerCount(signal) > 1) return;
     end(SIGNAL_EXIT_CODES[signal], `idfz: stopped by ${signal}; no partial output was left\n`);
+  };
   const onStdoutError = (error: NodeJS.ErrnoException): void =>
     end(error.code === 'EPIPE' ? OUTPUT_CLOSED_EXIT_CODE : 1, error.code === 'EPIPE' ? null : `idfz: cannot write to stdout (${error.code ?? error.message})\n`);
   const signals = Object.keys(SIGNAL_EXIT_CODES) as (keyof typeof SIGNAL_EXIT_CODES)[];

@@ -1,8 +1,8 @@
 /**
  * The idfz process stopped from outside: Ctrl-C (SIGINT) or SIGTERM during a batch exits 130 / 143 with one line
  * and leaves only complete outputs (no temporary file, no half-written .idf); a closed stdout (`... -o - | head`)
- * ends silently with 141 (decompress, convert, --json). These run bin/idfz as a child process, since they are about
- * the process itself.
+ * ends silently with 141 (decompress, convert, --json); Ctrl-C in training ends with a checkpoint. These run
+ * bin/idfz as a child process, since they are about the process itself.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +14,7 @@ import { compress } from '../../src/codec/index.js';
 import { readIdfHeader, readTilePayload } from '../../src/container/index.js';
 import { createPixelBuffer } from '../../src/image/pixel-buffer.js';
 import { REPO_ROOT, SHARED_DATA } from '../helpers/paths.js';
+import { writeTinyCifar10 } from '../helpers/tiny-cifar.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'idfz-interrupt-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -75,6 +76,25 @@ test('SIGTERM while an output is being written: exit 143, its temporary file rem
   assert.deepEqual([ended.code, ended.signal], [143, null], ended.stderr);
   assert.match(ended.stderr, /^idfz: stopped by SIGTERM; no partial output was left\n$/);
   assertOnlyCompleteOutputs(out);
+});
+
+test('Ctrl-C during idfz train: the run stops after its step with a final checkpoint and exit 0, not main\'s exit 130', async () => {
+  const data = writeTinyCifar10(root, 40);
+  const out = path.join(root, 'train-run');
+  const args = ['train', '--preset', 'tiny', '--dataset', 'cifar10', '--data', data, '--out', out, '--workers', '1', '--batch-size', '8',
+    '--validation', '8', '--epochs', '1000', '--checkpoint-minutes', '60'];
+  let stderr = '';
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (/starting training/.test(stderr) && child.signalCode === null && !stderr.includes('stopping')) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.match(stderr, /stopping after the current step/);
+  assert.doesNotMatch(stderr, /stopped by SIGINT/);
+  assert.equal(code, 0, stderr);
+  const state = JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { imagesSeen: number };
+  assert.ok(Number.isInteger(state.imagesSeen) && state.imagesSeen < 1000 * 160, `${state.imagesSeen} images in the final checkpoint`);
 });
 
 test('decompress -o - into a reader that stops early (| head -c 10): silent, exit 141', async () => {
