@@ -5,6 +5,7 @@
  * weights already carry the tap mask (masked taps are zero), so kernels never look at the mask.
  */
 import { ModelError } from '../core/errors.js';
+import { kernelSupport, supportMask } from '../arch/kernel-support.js';
 import { checkRequantization, integerArray, INT32_MAX, INT32_MIN, type CheckedRequantization,
   type Requantization } from './requantize.js';
 import type { ElementType } from './tensor.js';
@@ -92,18 +93,14 @@ export function convGeometry(height: number, width: number, kernelSize: number, 
 
 /**
  * The hexagonal tap mask of HexaConv (axial coordinates): keeps tap (ky, kx) when |(ky - r) + (kx - r)| <= r with
- * r = (k - 1) / 2. For k = 3 this is [[0,1,1],[1,1,1],[1,1,0]] (7 of 9 taps).
+ * r = (k - 1) / 2, i.e. the hexagon of src/arch/kernel-support.ts. For k = 3 this is [[0,1,1],[1,1,1],[1,1,0]]
+ * (7 of 9 taps).
  * @param kernelSize odd k, 1..MAX_KERNEL_SIZE
  * @throws ModelError for an even or out-of-range k
  */
 export function hexagonalMask(kernelSize: number): Uint8Array {
   checkKernelSize(kernelSize, 'hexagonal mask');
-  const r = (kernelSize - 1) / 2;
-  const mask = new Uint8Array(kernelSize * kernelSize);
-  for (let ky = 0; ky < kernelSize; ky++) {
-    for (let kx = 0; kx < kernelSize; kx++) mask[ky * kernelSize + kx] = Math.abs(ky - r + (kx - r)) <= r ? 1 : 0;
-  }
-  return mask;
+  return Uint8Array.from(supportMask(kernelSupport('hex', kernelSize)));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { CorruptStreamError, InternalError } from '../core/errors.js';
 import { idfLayout, type IdfSpec, type LevelLayout } from '../arch/idf-spec.js';
+import { hasResnetLayout } from '../arch/net-spec.js';
 import { PRIOR_PARTS } from '../arch/idf-params.js';
 import type { Engine, ConvLayer } from './engine.js';
 import { inversePermutation } from './engine.js';
@@ -58,7 +59,7 @@ export class IntegerIdf {
   private net(prefix: string, family: 'coupling' | 'split', x: Tensor16): Tensor16 | Tensor32 {
     const spec = family === 'coupling' ? this.spec.coupling : this.spec.splitPrior.net;
     const e = this.engine;
-    if (spec.family === 'resnet') {
+    if (hasResnetLayout(spec.family)) {
       let h = e.conv2d(this.layer(`${prefix}.in`), x) as Tensor16;
       for (let i = 0; i < spec.depth; i++) {
         const inner = e.conv2d(this.layer(`${prefix}.block${i}.conv1`), e.relu(h)) as Tensor16;

@@ -13,6 +13,7 @@ import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { describePresets, idfPreset, IDF_PRESET_NAMES } from '../../arch/idf-presets.js';
 import { checkIdfSpec, type IdfSpec } from '../../arch/idf-spec.js';
+import { NET_FAMILIES, type NetFamily } from '../../arch/net-spec.js';
 import { idfParams } from '../../arch/idf-params.js';
 import { paramCount } from '../../arch/param-list.js';
 import { BACKENDS, type BackendName } from '../../train/backend.js';
@@ -46,9 +47,19 @@ interface TrainFlags {
   validateEvery: number;
   checkpointMinutes: number;
   flips: boolean;
+  family?: NetFamily;
+  width?: number;
 }
 
+/** The spec of --preset / --config with --family and --width applied to its coupling and split-prior networks. */
 function specFromFlags(flags: TrainFlags, channels: number): IdfSpec {
+  const spec = baseSpec(flags, channels);
+  if (flags.family === undefined && flags.width === undefined) return spec;
+  const net = (n: IdfSpec['coupling']) => ({ ...n, family: flags.family ?? n.family, width: flags.width ?? n.width });
+  return checkIdfSpec({ ...spec, coupling: net(spec.coupling), splitPrior: { ...spec.splitPrior, net: net(spec.splitPrior.net) } }, '--family/--width');
+}
+
+function baseSpec(flags: TrainFlags, channels: number): IdfSpec {
   if (flags.config) {
     let parsed: unknown;
     try {
@@ -86,6 +97,7 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   const resuming = flags.resume === true;
   if (resuming && !hasCheckpoint(outDir)) throw new UsageError(`--resume: ${outDir} holds no checkpoint to resume`);
   if (!resuming && hasCheckpoint(outDir)) throw new UsageError(`${outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+  if ((flags.family !== undefined || flags.width !== undefined) && (resuming || flags.init !== undefined)) throw new UsageError('--family and --width shape a new model: do not combine them with --resume or --init');
   if (flags.init !== undefined && (resuming || flags.preset || flags.config)) throw new UsageError('--init takes the architecture and weights of its checkpoint: do not combine it with --resume, --preset or --config');
   const initDir = flags.init === undefined ? null : path.resolve(ctx.cwd, flags.init);
   if (initDir !== null && !hasCheckpoint(initDir)) throw new UsageError(`--init: ${initDir} holds no checkpoint`);
@@ -147,6 +159,8 @@ export const trainCommand: CommandFactory = (ctx) =>
     .addHelpText('after', `\nPresets:\n${describePresets()}`)
     .addOption(new Option('--preset <name>', 'architecture preset').choices(IDF_PRESET_NAMES))
     .option('--config <file>', 'architecture JSON: a full spec, or {"preset": NAME, ...overrides}')
+    .addOption(new Option('--family <name>', 'network family of the coupling and split-prior networks (overrides the preset or config): resnet (default), densenet, binary (+-1 weights, scale per channel), hex (hexagonal 3x3 kernels)').choices(NET_FAMILIES))
+    .option('--width <n>', 'hidden width of the coupling and split-prior networks (overrides the preset or config)', integerIn('--width', 1, 1024))
     .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).makeOptionMandatory())
     .requiredOption('--data <path...>', 'dataset folder or file (folder: one or more image folders)')
     .option('--crop-size <n>', 'folder: side of the square training crops', integerIn('--crop-size', 8, 1024), 32)

@@ -6,7 +6,7 @@
  * filter bank has exactly the free parameters of the stored one and the convolution it feeds is equivariant.
  */
 import { compose, inverse, act, type PointGroup } from './point-groups.js';
-import { kernelSupport, type KernelSupport } from './kernel-support.js';
+import { kernelSupport, type KernelSupport } from '../../arch/kernel-support.js';
 
 /** What a convolution reads: a plane (an image, or a planar network's features) or a function on the group. */
 export type ConvInput = 'plane' | 'group';

@@ -6,8 +6,9 @@
  * indices 0..size-1 a group that acts on offsets: act(compose(a, b), p) = act(a, act(b, p)).
  */
 
-/** The lattice a group lives on. */
-export type Lattice = 'square' | 'hex';
+import type { Lattice } from '../../arch/kernel-support.js';
+
+export { latticeRadius, type Lattice } from '../../arch/kernel-support.js';
 
 /** The groups `idfz hexaconv` trains, in `--help` order. */
 export const GROUP_NAMES = ['z2', 'hex', 'p4', 'p4m', 'p6', 'p6m'] as const;
@@ -96,10 +97,3 @@ export function cartesian(lattice: Lattice, u: number, v: number): [number, numb
   return lattice === 'square' ? [u, v] : [u + v / 2, (v * Math.sqrt(3)) / 2];
 }
 
-/**
- * The hexagonal (or, on the square lattice, Chebyshev) distance of an offset from the origin: the number of
- * nearest-neighbour steps on the hexagonal lattice, max(|u|, |v|, |u + v|) in axial coordinates.
- */
-export function latticeRadius(lattice: Lattice, u: number, v: number): number {
-  return lattice === 'square' ? Math.max(Math.abs(u), Math.abs(v)) : Math.max(Math.abs(u), Math.abs(v), Math.abs(u + v));
-}

@@ -8,7 +8,7 @@
 import { InternalError, ModelError } from '../../core/errors.js';
 import { paramCount, type ParamInfo } from '../../arch/param-list.js';
 import { GROUP_NAMES, isGroupName, pointGroup, type GroupName } from './point-groups.js';
-import { kernelSupport } from './kernel-support.js';
+import { kernelSupport } from '../../arch/kernel-support.js';
 import type { ConvInput } from './filter-expansion.js';
 import { downsampleGrid, imageGrid, type SamplingGrid } from './sampling-grid.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kernelSupport } from '../../../src/research/hexaconv/kernel-support.js';
-import { act, pointGroup } from '../../../src/research/hexaconv/point-groups.js';
+import { kernelSupport } from '../../src/arch/kernel-support.js';
+import { act, pointGroup } from '../../src/research/hexaconv/point-groups.js';
 
 function mask(lattice: 'hex' | 'square', k: number): number[][] {
   const support = kernelSupport(lattice, k);

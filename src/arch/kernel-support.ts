@@ -3,9 +3,20 @@
  * hexagonal lattice, in axial storage, the hexagon of radius (k - 1) / 2: cells with max(|u|, |v|, |u + v|) <= r.
  * Invariant: every support is mapped onto itself by its lattice's point group, for every odd k (the official
  * HexaConv mask, |u v| < r, drops cells such as (2, 2) from the radius-4 hexagon and so fails from k = 9 up).
+ * Shared by src/research/hexaconv (group convolutions) and the `hex` coupling-network family (net-params.ts).
  */
-import { InternalError } from '../../core/errors.js';
-import { latticeRadius, type Lattice } from './point-groups.js';
+import { InternalError } from '../core/errors.js';
+
+/** The lattice a filter lives on. */
+export type Lattice = 'square' | 'hex';
+
+/**
+ * The hexagonal (or, on the square lattice, Chebyshev) distance of an offset from the origin: the number of
+ * nearest-neighbour steps on the hexagonal lattice, max(|u|, |v|, |u + v|) in axial coordinates.
+ */
+export function latticeRadius(lattice: Lattice, u: number, v: number): number {
+  return lattice === 'square' ? Math.max(Math.abs(u), Math.abs(v)) : Math.max(Math.abs(u), Math.abs(v), Math.abs(u + v));
+}
 
 /** The cells of one filter support. */
 export interface KernelSupport {
@@ -38,3 +49,12 @@ export function kernelSupport(lattice: Lattice, size: number): KernelSupport {
   return { lattice, size, cells, cellIndex };
 }
 
+
+/**
+ * The support as a tap mask for a k x k filter stored [row][column] (the engine's ConvSpec mask): 1 inside, 0
+ * outside. In axial storage row = v and column = u, so for k = 3 on the hexagonal lattice this is
+ * [[0,1,1],[1,1,1],[1,1,0]].
+ */
+export function supportMask(support: KernelSupport): number[] {
+  return Array.from(support.cellIndex, (index) => (index >= 0 ? 1 : 0));
+}
