@@ -3,13 +3,16 @@
  * Activation scales are calibrated on training images (largest |activation| seen maps to half the int16 budget,
  * leaving 2x headroom before the clamp), weights become int8 per output channel, and each layer's accumulator bound
  * is proven to fit int32 (export refuses otherwise). Prior outputs land directly on the entropy layer's grids.
+ * Family kernels export as the graph uses them: hex kernels masked (and the mask passed to the engine), binary
+ * kernels as sign(w) * scale, which quantise to +-1 weights with the scale in the requantisation.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { idfLayout, sizeMultiple, type IdfSpec } from '../arch/idf-spec.js';
 import { idfParams, PRIOR_PARTS, priorChannel, TOP_LOG_SCALE_MULTIPLIER, TOP_MU_MULTIPLIER } from '../arch/idf-params.js';
 import { paramOffsets } from '../arch/param-list.js';
-import type { NetSpec } from '../arch/net-spec.js';
+import { hasResnetLayout, type NetSpec } from '../arch/net-spec.js';
 import { densenetChannels } from '../arch/net-params.js';
+import { kernelSupport, supportMask } from '../arch/kernel-support.js';
 import { MU_FRAC_BITS, SCALE_LOG2_MIN, SCALE_STEPS_PER_OCTAVE, SCALE_COUNT } from '../entropy/logistic-params.js';
 import { proveAccumulatorBound, type ConvSpec } from '../engine/index.js';
 import { ACTIVATION_LIMIT, latentBound, LOGIT_STEPS_PER_OCTAVE, MU_Q_LIMIT, TRANSLATION_LIMIT, type IntegerIdfModel } from '../engine/integer-idf-model.js';
@@ -71,6 +74,22 @@ function outputQuantisation(output: OutputKind, outChannels: number): Pick<Float
   return { outScales, outOffsets, lo: -PRIOR_OUTPUT_LIMIT, hi: PRIOR_OUTPUT_LIMIT, output: 'int32' };
 }
 
+/** The effective float kernel of a layer (what the graph convolves with, nets.ts) and its quantisation style. */
+function familyKernel(family: NetSpec['family'], name: string, kernelSize: number, floats: (name: string) => Float32Array): Pick<FloatConv, 'weights' | 'binary' | 'mask'> {
+  const latent = floats(`${name}.w`);
+  if (family === 'binary') {
+    const scales = floats(`${name}.s`);
+    const out = scales.length;
+    return { weights: Float32Array.from(latent, (w, i) => (w >= 0 ? 1 : -1) * scales[i % out]!), binary: true };
+  }
+  if (family === 'hex' && kernelSize > 1) {
+    const mask = supportMask(kernelSupport('hex', kernelSize));
+    const perTap = latent.length / mask.length;
+    return { weights: Float32Array.from(latent, (w, i) => (mask[Math.floor(i / perTap)] === 0 ? 0 : w)), mask };
+  }
+  return { weights: latent };
+}
+
 /** Integer layers of one network. */
 function quantizeNet(
   prefix: string,
@@ -85,12 +104,12 @@ function quantizeNet(
 ): ConvSpec[] {
   const layers: ConvSpec[] = [];
   const add = (layer: Omit<FloatConv, 'weights' | 'bias'>, bound: number) => {
-    const spec = quantizeConv({ ...layer, weights: floats(`${layer.name}.w`), bias: floats(`${layer.name}.b`) });
+    const spec = quantizeConv({ ...layer, ...familyKernel(net.family, layer.name, layer.kernelSize, floats), bias: floats(`${layer.name}.b`) });
     proveAccumulatorBound(spec, bound);
     layers.push(spec);
   };
   const hidden = (scale: number, relu: boolean) => ({ outScales: new Float64Array(net.width).fill(scale), lo: relu ? 0 : -ACTIVATION_LIMIT, hi: ACTIVATION_LIMIT, output: 'int16' as const });
-  if (net.family === 'resnet') {
+  if (hasResnetLayout(net.family)) {
     const stream = scaleFor(maxima, `${prefix}.stream`);
     add({ name: `${prefix}.in`, kernelSize: 3, inChannels, outChannels: net.width, inScales: new Float64Array(inChannels).fill(inputScale), ...hidden(stream, false) }, inputBound);
     for (let i = 0; i < net.depth; i++) {

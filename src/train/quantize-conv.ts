@@ -1,7 +1,9 @@
 /**
  * Float convolution -> engine ConvSpec: int8 weights per output channel, bias and requantisation such that the
  * integer layer computes outScale^-1 * conv(x * inScale) + outOffset, rounded (ARCHITECTURE.md, "Export"). Input
- * channels may have different scales (a DenseNet's concatenated state): they are folded into the weights.
+ * channels may have different scales (a DenseNet's concatenated state): they are folded into the weights. A binary
+ * layer (every |weight * inScale| of an output channel equal, as sign(w) * scale makes them) gets weights of exactly
+ * +-1 with the channel's magnitude folded into the requantisation multiplier.
  */
 import { ModelError } from '../core/errors.js';
 import { MAX_MULTIPLIER, MAX_SHIFT, type ConvSpec, type ElementType } from '../engine/index.js';
@@ -24,6 +26,10 @@ export interface FloatConv {
   readonly lo: number;
   readonly hi: number;
   readonly output: ElementType;
+  /** Quantise to +-1 (0 for a channel whose weights are all 0) instead of -127..127; default false. */
+  readonly binary?: boolean;
+  /** Tap mask (k * k, [ky][kx]) handed to the engine; the weights' masked taps must already be 0. */
+  readonly mask?: readonly number[];
 }
 
 /** M and s with M / 2^s as close to `ratio` as 16-bit M allows. */
@@ -53,13 +59,18 @@ export function quantizeConv(layer: FloatConv): ConvSpec {
       }
     }
   }
-  for (let o = 0; o < cout; o++) weightScales[o] = weightScales[o]! > 0 ? weightScales[o]! / 127 : 1;
+  const top = layer.binary ? 1 : 127;
+  for (let o = 0; o < cout; o++) weightScales[o] = weightScales[o]! > 0 ? weightScales[o]! / top : 1;
   const weights = new Int8Array(taps * cin * cout);
   for (let t = 0; t < taps; t++) {
     for (let i = 0; i < cin; i++) {
       for (let o = 0; o < cout; o++) {
         const index = (t * cin + i) * cout + o;
-        weights[index] = Math.max(-127, Math.min(127, Math.round((layer.weights[index]! * layer.inScales[i]!) / weightScales[o]!)));
+        const scaled = (layer.weights[index]! * layer.inScales[i]!) / weightScales[o]!;
+        if (layer.binary && scaled !== 0 && Math.abs(Math.abs(scaled) - 1) > 1e-6) {
+          throw new ModelError(`${layer.name}: binary layer has weights of different magnitudes in output channel ${o}; its input scales must be equal`);
+        }
+        weights[index] = Math.max(-top, Math.min(top, Math.round(scaled)));
       }
     }
   }
@@ -82,6 +93,7 @@ export function quantizeConv(layer: FloatConv): ConvSpec {
     outChannels: cout,
     weights,
     bias,
+    ...(layer.mask ? { mask: [...layer.mask] } : {}),
     requant: { multipliers, shifts, lo: layer.lo, hi: layer.hi, output: layer.output },
   };
 }
