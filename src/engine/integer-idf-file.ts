@@ -157,7 +157,7 @@ export function readIntegerIdf(bytes: Uint8Array, source: string): IntegerIdfMod
     const size = layerBytes(l);
     if (at + size > bytes.length) throw new ModelError(`${source}: layer ${l.name} at byte ${at} runs past the end of the file`);
     const stored = weightBytes(l);
-    const weights = l.weightBits === 1 ? unpackSigns(bytes.subarray(at, at + stored), weightCount(l)) : new Int8Array(bytes.slice(at, at + stored).buffer);
+    const weights = l.weightBits === 1 ? unpackSigns(bytes.subarray(at, at + stored), weightCount(l)) : new Int8Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + stored));
     if (!weights) throw new ModelError(`${source}: layer ${l.name}: padding bits after the last packed weight at byte ${at + stored - 1} must be 0`);
     at += stored;
     const bias = new Int32Array(l.outChannels);

@@ -47,6 +47,11 @@ test('integer model file: write then read gives the same model, and damage is re
   const engine = createEngine({ kernel: 'wasm' });
   assert.deepEqual(new IntegerIdf(engine, again).forward(pixels, 16, 16), new IntegerIdf(engine, model).forward(pixels, 16, 16));
   assert.throws(() => readIntegerIdf(bytes.subarray(0, bytes.length - 1), 'cut.idfm'), /runs past the end/);
+  // A view into a larger buffer (as fs.readFileSync's Buffer of a small file, or a file inside an archive) reads the same.
+  const padded = new Uint8Array(bytes.length + 11);
+  padded.set(bytes, 7);
+  assert.deepEqual(writeIntegerIdf(readIntegerIdf(padded.subarray(7, 7 + bytes.length), 'view.idfm')), bytes);
+  assert.deepEqual(writeIntegerIdf(readIntegerIdf(Buffer.from(bytes), 'buffer.idfm')), bytes);
   const extended = new Uint8Array(bytes.length + 1);
   extended.set(bytes);
   assert.throws(() => readIntegerIdf(extended, 'long.idfm'), /unexpected bytes after the last layer/);
