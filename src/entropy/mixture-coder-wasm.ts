@@ -1,17 +1,16 @@
 /**
  * The fast mixture batch coders RansEncoder / RansDecoder use, on the WASM kernel (mixture-wasm.ts) chunk by chunk:
- * it encodes whole runs of symbols and finds each decoded symbol's bin; escapes, the decoder's rANS steps and
- * symbol hashes stay here. Invariant: the streams
- * are bit-identical to the reference loops of mixture-coder.ts (the kernel computes the same boundaries; symbols
+ * it encodes and decodes whole runs of symbols (rANS steps included, the decoder reading a window of the stream);
+ * escapes and symbol hashes stay here. Invariant: the streams are bit-identical to the reference loops of mixture-coder.ts (the kernel computes the same boundaries; symbols
  * that escape or have a capped window go through the reference per-symbol code), and test/entropy proves it on
  * randomised and extreme parameters.
  */
 import { hashStep0, hashStep1 } from './symbol-hash.js';
 import type { ScaleIndexArray } from './logistic-params.js';
-import { decodeEscapedValue, encodeMixtureSymbol } from './mixture-coder.js';
+import { decodeMixtureSymbol, encodeMixtureSymbol } from './mixture-coder.js';
 import { PreparedMixture, prepareMixture, type WeightArray } from './mixture-model.js';
 import { MIXTURE_CHUNK_SYMBOLS, mixtureKernel } from './mixture-wasm.js';
-import { decodeAdvance, decodeSlot, type DecodeCursor, type Lanes, type WordStack } from './rans-core.js';
+import type { DecodeCursor, Lanes, WordStack } from './rans-core.js';
 
 /**
  * Encodes symbols[i] under the mixture at components [i*K, i*K+K) for i = n-1 down to 0, exactly as
@@ -58,38 +57,54 @@ export function decodeMixtureFast(
 ): void {
   const kernel = mixtureKernel();
   const result = kernel.result;
-  const find = kernel.decodeFind;
+  const decoded = kernel.symbols;
+  const input = kernel.input;
   const reader = cursor.reader;
-  let a = lanes.a;
-  let b = lanes.b;
+  const bytes = reader.bytes;
+  const mixture = new PreparedMixture();
   let h0 = lanes.h0;
   let h1 = lanes.h1;
+  result[4] = lanes.a;
+  result[5] = lanes.b;
   const n = out.length;
   for (let begin = 0; begin < n; begin += MIXTURE_CHUNK_SYMBOLS) {
-    const end = begin + MIXTURE_CHUNK_SYMBOLS < n ? begin + MIXTURE_CHUNK_SYMBOLS : n;
-    kernel.loadChunk(mus, scales, weights, components, begin, end);
-    for (let i = begin; i < end; i++) {
-      const j = find(i - begin, components, decodeSlot(a));
-      const cl = result[0]!;
-      a = decodeAdvance(a, cl, result[1]! - cl, reader);
-      const lo = result[2]!;
-      const nb = result[3]!;
-      let x = lo + j - 1;
-      if (j === 0 || j === nb - 1) {
-        cursor.x = a;
-        x = decodeEscapedValue(cursor, j, lo, nb);
-        a = cursor.x;
+    const count = begin + MIXTURE_CHUNK_SYMBOLS < n ? MIXTURE_CHUNK_SYMBOLS : n - begin;
+    kernel.loadChunk(mus, scales, weights, components, begin, begin + count);
+    // The kernel reads the stream from a window: enough for two words a symbol, the most a symbol's refill takes.
+    let windowStart = reader.pos;
+    let windowEnd = Math.min(reader.end, windowStart + input.length);
+    input.set(bytes.subarray(windowStart, windowEnd));
+    for (let i = 0; i < count;) {
+      const stop = kernel.decodeRun(i, count, components, reader.pos - windowStart, windowEnd - windowStart);
+      reader.pos = windowStart + result[6]!;
+      for (; i < stop; i++) {
+        const x = decoded[i]!;
+        out[begin + i] = x;
+        h0 = hashStep0(h0, x);
+        h1 = hashStep1(h1, x);
       }
-      out[i] = x;
+      if (stop === count) break;
+      if (result[7] === 1 && windowEnd < reader.end) {
+        // Escapes used up the window before the stream ended: a new window, and the kernel goes on.
+        windowStart = reader.pos;
+        windowEnd = Math.min(reader.end, windowStart + input.length);
+        input.set(bytes.subarray(windowStart, windowEnd));
+        continue;
+      }
+      // An escape, or the end of the stream: the reference step (which throws if the stream is exhausted).
+      prepareMixture(mus, scales, weights, (begin + i) * components, components, mixture);
+      cursor.x = result[4]!;
+      const x = decodeMixtureSymbol(cursor, mixture);
+      out[begin + i] = x;
       h0 = hashStep0(h0, x);
       h1 = hashStep1(h1, x);
-      const t = a;
-      a = b;
-      b = t;
+      result[4] = result[5]!;
+      result[5] = cursor.x;
+      i++;
     }
   }
-  lanes.a = a;
-  lanes.b = b;
+  lanes.a = result[4]!;
+  lanes.b = result[5]!;
   lanes.h0 = h0;
   lanes.h1 = h1;
 }

@@ -46,7 +46,7 @@ export function encodeMixtureSymbol(a: number, x: number, mixture: PreparedMixtu
  * the cursor (whose x is the state, updated in place).
  * @throws CorruptStreamError when the stream runs out or the symbol falls outside int32
  */
-export function decodeEscapedValue(cursor: DecodeCursor, j: number, lo: number, nb: number): number {
+function decodeEscapedValue(cursor: DecodeCursor, j: number, lo: number, nb: number): number {
   const at = cursor.reader.pos;
   const value = decodeEscapeValue(cursor, at);
   const x = j === 0 ? lo - 1 - value : lo + nb - 2 + value;
@@ -81,6 +81,43 @@ export function encodeMixtureReverse(
 }
 
 /**
+ * Decodes one symbol under a prepared mixture from the cursor (whose x is the state, updated in place): the bin
+ * search, the rANS step and the escape value where the bin is an escape bin. The reference per-symbol step.
+ * @returns the symbol
+ * @throws CorruptStreamError when the stream runs out or an escape decodes outside int32
+ */
+export function decodeMixtureSymbol(cursor: DecodeCursor, mixture: PreparedMixture): number {
+  const lo = mixture.lo;
+  const nb = mixture.nb;
+  const slot = decodeSlot(cursor.x);
+  // Newton steps on the cumulative frequency, from the heaviest component's quantile, inside a bracket that
+  // always holds the answer: boundary(jl) = cl <= slot < ch = boundary(jh).
+  const heaviest = mixture.heaviest;
+  let j = guessValue(slotLevel(slot, 0, 0), mixture.mu[heaviest]!, mixture.scale[heaviest]!) - lo + 1;
+  let jl = 0;
+  let jh = nb;
+  let cl = 0;
+  let ch = PROBABILITY_ONE;
+  while (jh - jl > 1) {
+    if (j <= jl || j >= jh) j = jl + ((jh - jl) >> 1);
+    const c = mixtureBoundaryWithSlope(j, mixture);
+    const slope = mixture.slope;
+    if (c <= slot) {
+      jl = j;
+      cl = c;
+      // A step that lands on j itself means the answer is j when boundary(j + 1) > slot: test that next.
+      j = slope > 0 ? j + Math.max(1, Math.floor((slot - c) / slope)) : jh;
+    } else {
+      jh = j;
+      ch = c;
+      j = slope > 0 ? j - Math.ceil((c - slot) / slope) : jl;
+    }
+  }
+  cursor.x = decodeAdvance(cursor.x, cl, ch - cl, cursor.reader);
+  return jl === 0 || jl === nb - 1 ? decodeEscapedValue(cursor, jl, lo, nb) : lo + jl - 1;
+}
+
+/**
  * Decodes out[0..n-1] under the mixtures at components [i*K, i*K+K); the inverse of encodeMixtureReverse.
  * @throws CorruptStreamError when the stream runs out or an escape decodes outside int32
  */
@@ -88,57 +125,23 @@ export function decodeMixture(
   lanes: Lanes, cursor: DecodeCursor, out: Int32Array,
   mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
 ): void {
-  const reader = cursor.reader;
   const mixture = new PreparedMixture();
-  let a = lanes.a;
   let b = lanes.b;
   let h0 = lanes.h0;
   let h1 = lanes.h1;
+  cursor.x = lanes.a;
   const n = out.length;
   for (let i = 0; i < n; i++) {
-    const offset = i * components;
-    prepareMixture(mus, scales, weights, offset, components, mixture);
-    const lo = mixture.lo;
-    const nb = mixture.nb;
-    const slot = decodeSlot(a);
-    // Newton steps on the cumulative frequency, from the heaviest component's quantile, inside a bracket that
-    // always holds the answer: boundary(jl) = cl <= slot < ch = boundary(jh).
-    const heaviest = mixture.heaviest;
-    let j = guessValue(slotLevel(slot, 0, 0), mixture.mu[heaviest]!, mixture.scale[heaviest]!) - lo + 1;
-    let jl = 0;
-    let jh = nb;
-    let cl = 0;
-    let ch = PROBABILITY_ONE;
-    while (jh - jl > 1) {
-      if (j <= jl || j >= jh) j = jl + ((jh - jl) >> 1);
-      const c = mixtureBoundaryWithSlope(j, mixture);
-      const slope = mixture.slope;
-      if (c <= slot) {
-        jl = j;
-        cl = c;
-        // A step that lands on j itself means the answer is j when boundary(j + 1) > slot: test that next.
-        j = slope > 0 ? j + Math.max(1, Math.floor((slot - c) / slope)) : jh;
-      } else {
-        jh = j;
-        ch = c;
-        j = slope > 0 ? j - Math.ceil((c - slot) / slope) : jl;
-      }
-    }
-    a = decodeAdvance(a, cl, ch - cl, reader);
-    let x = lo + jl - 1;
-    if (jl === 0 || jl === nb - 1) {
-      cursor.x = a;
-      x = decodeEscapedValue(cursor, jl, lo, nb);
-      a = cursor.x;
-    }
+    prepareMixture(mus, scales, weights, i * components, components, mixture);
+    const x = decodeMixtureSymbol(cursor, mixture);
     out[i] = x;
     h0 = hashStep0(h0, x);
     h1 = hashStep1(h1, x);
-    const t = a;
-    a = b;
+    const t = cursor.x;
+    cursor.x = b;
     b = t;
   }
-  lanes.a = a;
+  lanes.a = cursor.x;
   lanes.b = b;
   lanes.h0 = h0;
   lanes.h1 = h1;

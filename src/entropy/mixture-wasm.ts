@@ -1,5 +1,5 @@
 /**
- * Host of the mixture coder's WASM kernel (.assembly/mixture-kernel.ts, built by `npm run build:wasm` to
+ * Host of the mixture coder's WASM kernel (.assembly/mixture-kernel.ts and the files it names, built by `npm run build:wasm` to
  * dist/src/entropy/mixture-kernel.wasm): one instance per process, its memory laid out once for chunks of
  * MIXTURE_CHUNK_SYMBOLS symbols, the shipped logistic table copied in from logistic-table.ts (the hash-checked
  * source, so the kernel reads the same CDF values as the reference coder). Views stay valid: the memory never grows
@@ -31,6 +31,7 @@ interface KernelExports {
   symbolInterval(i: number, components: number): number;
   encodeChunk(from: number, components: number): number;
   decodeFind(i: number, components: number, slot: number): number;
+  decodeRun(from: number, to: number, components: number, pos: number, end: number): number;
   checkChunk(n: number, components: number): number;
 }
 
@@ -52,9 +53,13 @@ export class MixtureKernel {
   readonly symbols: Int32Array;
   /** The words encodeChunk emitted, in push order (result[6] of them). */
   readonly words: Uint16Array;
+  /** The decoder's window of stream bytes: four per chunk symbol (two words, the most one refill reads) plus 64. */
+  readonly input: Uint8Array;
   /**
    * Results: after decodeFind boundary(j), boundary(j + 1), the window's lo and its number of bins nb in [0..3];
-   * around encodeChunk the two rANS states in [4], [5] and the number of words it emitted in [6].
+   * around encodeChunk the two rANS states in [4], [5] and the number of words it emitted in [6]; around
+   * decodeRun the states in [4], [5], the window position in [6] and why it stopped in [7] (0: an escape bin,
+   * 1: the window ran dry).
    */
   readonly result: Float64Array;
   /** The frequency of chunk symbol i's interval (its start in result[0]), or 0 where the reference codes it. */
@@ -68,6 +73,12 @@ export class MixtureKernel {
    * The bin j (0..nb-1) whose interval holds `slot` for chunk symbol i; writes `result`.
    */
   readonly decodeFind: (i: number, components: number, slot: number) => number;
+  /**
+   * Decodes chunk symbols from..to-1 into `symbols` with the states in result[4], result[5], refilling from
+   * input[pos, end), until a symbol falls in an escape bin or needs bytes past `end`. @returns that symbol's index
+   * or `to`
+   */
+  readonly decodeRun: (from: number, to: number, components: number, pos: number, end: number) => number;
   private readonly checkChunk: (n: number, components: number) => number;
 
   /** @param exports a fresh instance's exports */
@@ -84,15 +95,17 @@ export class MixtureKernel {
     new Int32Array(buffer, exports.address(3), table.halfWidth.length).set(table.halfWidth);
     new Float64Array(buffer, exports.address(4), GUESS_BUCKETS + 1).set(guessPositions());
     new Float64Array(buffer, exports.address(5), SCALE_COUNT).set(table.positionMultiplier.map((m) => POS_ONE / m));
-    this.result = new Float64Array(buffer, exports.address(6), 7);
+    this.result = new Float64Array(buffer, exports.address(6), 8);
     this.mus = new Int32Array(buffer, exports.address(7), parameters);
     this.scales = new Int32Array(buffer, exports.address(8), parameters);
     this.weights = new Int32Array(buffer, exports.address(9), parameters);
     this.symbols = new Int32Array(buffer, exports.address(10), MIXTURE_CHUNK_SYMBOLS);
     this.words = new Uint16Array(buffer, exports.address(11), 2 * MIXTURE_CHUNK_SYMBOLS);
+    this.input = new Uint8Array(buffer, exports.address(12), 4 * MIXTURE_CHUNK_SYMBOLS + 64);
     this.symbolInterval = exports.symbolInterval;
     this.encodeChunk = exports.encodeChunk;
     this.decodeFind = exports.decodeFind;
+    this.decodeRun = exports.decodeRun;
     this.checkChunk = exports.checkChunk;
   }
 

@@ -9,6 +9,7 @@ import {
   MIXTURE_WEIGHT_TOTAL_MAX, PreparedMixture, mixtureBoundary, prepareMixture,
 } from '../../src/entropy/mixture-model.js';
 import { MIXTURE_CHUNK_SYMBOLS, mixtureKernel } from '../../src/entropy/mixture-wasm.js';
+import { CorruptStreamError } from '../../src/core/errors.js';
 import { DecodeCursor, Lanes, PROBABILITY_ONE, WordReader, WordStack } from '../../src/entropy/rans-core.js';
 
 const INT32_MIN = -(2 ** 31);
@@ -62,12 +63,21 @@ function encodeWith(coder: typeof encodeMixtureReverse, batch: Batch): { words: 
   return { words: stack.words.slice(0, stack.top), lanes };
 }
 
-function decodeWith(coder: typeof decodeMixture, batch: Batch, words: Uint16Array, lanes: Lanes): { out: Int32Array; lanes: Lanes } {
+/** The stream bytes of pushed words (last pushed first, little-endian). */
+function streamBytes(words: Uint16Array): Uint8Array {
   const bytes = new Uint8Array(2 * words.length);
   for (let i = 0, w = words.length - 1; w >= 0; i += 2, w--) {
     bytes[i] = words[w]! & 0xff;
     bytes[i + 1] = words[w]! >>> 8;
   }
+  return bytes;
+}
+
+function decodeWith(coder: typeof decodeMixture, batch: Batch, words: Uint16Array, lanes: Lanes): { out: Int32Array; lanes: Lanes } {
+  return decodeBytes(coder, batch, streamBytes(words), lanes);
+}
+
+function decodeBytes(coder: typeof decodeMixture, batch: Batch, bytes: Uint8Array, lanes: Lanes): { out: Int32Array; lanes: Lanes } {
   // Every symbol ends with a lane swap, so the encoder's b is the lane of symbol 0.
   const decoded = new Lanes();
   decoded.a = lanes.b;
@@ -95,6 +105,55 @@ test('the fast coders write and read exactly the reference streams on extreme ra
       [slow.lanes.a, slow.lanes.b, slow.lanes.h0, slow.lanes.h1], `K = ${components}: decoder lanes and hashes`);
     assert.deepEqual([quick.lanes.a, quick.lanes.b].sort(), [START_A, START_A + 12345].sort(), 'back at the start');
   }
+});
+
+test('the fast decoder reads a new window when escapes take more than two words a symbol', () => {
+  const random = new SeededRandom(94);
+  const components = 3;
+  const n = MIXTURE_CHUNK_SYMBOLS + 700;
+  const batch = extremeBatch(random, n, components);
+  for (let i = 0; i < n; i++) {
+    if (i % 97 !== 0) batch.symbols[i] = random.next() < 0.5 ? random.int(INT32_MIN, -(2 ** 30)) : random.int(2 ** 30, INT32_MAX);
+  }
+  const reference = encodeWith(encodeMixtureReverse, batch);
+  // The window holds four bytes a chunk symbol: at over five bytes a symbol the first chunk must read a second one.
+  assert.ok(2 * reference.words.length > 5 * n, `${2 * reference.words.length} bytes for ${n} symbols`);
+  assert.equal(mixtureKernel().input.length, 4 * MIXTURE_CHUNK_SYMBOLS + 64);
+  const slow = decodeWith(decodeMixture, batch, reference.words, reference.lanes);
+  const quick = decodeWith(decodeMixtureFast, batch, reference.words, reference.lanes);
+  assert.deepEqual(quick.out, batch.symbols);
+  assert.deepEqual([quick.lanes.a, quick.lanes.b, quick.lanes.h0, quick.lanes.h1],
+    [slow.lanes.a, slow.lanes.b, slow.lanes.h0, slow.lanes.h1]);
+});
+
+test('on damaged streams (bit flips, truncation) the fast decoder fails or decodes exactly as the reference', () => {
+  const random = new SeededRandom(95);
+  const components = 5;
+  const batch = extremeBatch(random, 1500, components);
+  const coded = encodeWith(encodeMixtureReverse, batch);
+  const clean = streamBytes(coded.words);
+  const outcome = (coder: typeof decodeMixture, bytes: Uint8Array): unknown => {
+    try {
+      const { out, lanes } = decodeBytes(coder, batch, bytes, coded.lanes);
+      return { out, lanes: [lanes.a, lanes.b, lanes.h0, lanes.h1] };
+    } catch (error) {
+      assert.ok(error instanceof CorruptStreamError, String(error));
+      return error.message;
+    }
+  };
+  let failures = 0;
+  for (let trial = 0; trial < 40; trial++) {
+    let bytes = clean.slice();
+    if (trial % 2 === 0) {
+      const bit = random.int(0, 8 * bytes.length - 1);
+      bytes[bit >> 3] ^= 1 << (bit & 7);
+    }
+    if (trial % 4 !== 0) bytes = bytes.subarray(0, 2 * random.int(0, bytes.length / 2 - 1));
+    const expected = outcome(decodeMixture, bytes);
+    failures += typeof expected === 'string' ? 1 : 0;
+    assert.deepEqual(outcome(decodeMixtureFast, bytes), expected, `trial ${trial}`);
+  }
+  assert.ok(failures >= 20, `${failures} damaged streams ran out`);
 });
 
 test('kernel intervals and searches equal mixtureBoundary, or defer to the reference (escapes, capped windows)', () => {
