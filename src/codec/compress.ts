@@ -12,7 +12,8 @@ import { NO_MODEL_NUMERIC_ID, type LoadedModel, type ModelRecord } from '../zoo/
 import { IDF_CODER_FACTORY, type LearnedCoderFactoryRef } from './learned-coder-source.js';
 import { DEFAULT_TILE_SIZE, extractTile, planTileLayout, tileRect, type TileLayout } from './tile-layout.js';
 import { colourChannels, type TileFormat } from './tile-payload.js';
-import { TilePool } from './tile-worker-pool.js';
+import type { TilePoolCache } from './tile-pool-cache.js';
+import { TilePool, type TilePoolOptions } from './tile-worker-pool.js';
 
 /** Options of compress. */
 export interface CompressOptions {
@@ -22,6 +23,8 @@ export interface CompressOptions {
   readonly learnedCoder?: LearnedCoderFactoryRef;
   /** Threads, 1..256; default 1. The output is the same for every count. */
   readonly threads?: number;
+  /** Pools kept open across calls (a batch's files); default a pool of this call's own, closed at its end. */
+  readonly pools?: TilePoolCache;
   /** Engine kernel set; default 'wasm'. The output is the same for both. */
   readonly kernel?: KernelName;
   /** Tile side in pixels, 1..4096 (rounded up to the model's size multiple); default DEFAULT_TILE_SIZE. */
@@ -53,11 +56,12 @@ export async function compress(pixels: PixelBuffer, options: CompressOptions = {
   const format: TileFormat = { channels: pixels.channels, bitDepth: pixels.bitDepth };
   const model = options.model && options.model.record.channels === colourChannels(format) ? options.model : null;
   const source = model ? `${model.record.folder}/${model.record.file}` : '';
-  const pool = await TilePool.open({
+  const poolOptions: TilePoolOptions = {
     learned: model ? { factory: options.learnedCoder ?? IDF_CODER_FACTORY, modelBytes: model.bytes, source } : null,
     kernel: options.kernel,
     threads: options.threads,
-  });
+  };
+  const pool = options.pools ? await options.pools.get(poolOptions) : await TilePool.open(poolOptions);
   try {
     if (model && pool.learned!.channels !== model.record.channels) {
       throw new ModelError(`${source}: the model codes ${pool.learned!.channels} channels but its manifest says ${model.record.channels}`);
@@ -92,6 +96,6 @@ export async function compress(pixels: PixelBuffer, options: CompressOptions = {
     }, tiles);
     return { bytes, model: used?.record ?? null, layout, learnedTiles, tiles: count };
   } finally {
-    await pool.close();
+    if (!options.pools) await pool.close();
   }
 }

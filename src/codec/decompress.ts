@@ -14,7 +14,8 @@ import type { Samples } from './fallback-coder.js';
 import { IDF_CODER_FACTORY, type LearnedCoderFactoryRef } from './learned-coder-source.js';
 import { placeTile, tileRect, type TileLayout } from './tile-layout.js';
 import { colourChannels, type TileFormat } from './tile-payload.js';
-import { TilePool } from './tile-worker-pool.js';
+import type { TilePoolCache } from './tile-pool-cache.js';
+import { TilePool, type TilePoolOptions } from './tile-worker-pool.js';
 
 /** Options of decompress. */
 export interface DecompressOptions {
@@ -27,6 +28,8 @@ export interface DecompressOptions {
   readonly learnedCoder?: LearnedCoderFactoryRef;
   /** Threads, 1..256; default 1. */
   readonly threads?: number;
+  /** Pools kept open across calls (a batch's files); default a pool of this call's own, closed at its end. */
+  readonly pools?: TilePoolCache;
   /** Engine kernel set; default 'wasm'. */
   readonly kernel?: KernelName;
   /** Largest padded width x height accepted; default the container's (2^28). */
@@ -73,11 +76,12 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
   const header = readIdfHeader(bytes, { source, ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}) });
   const model = await modelFor(header, options, source);
   const format: TileFormat = { channels: header.channels, bitDepth: header.bitDepth };
-  const pool = await TilePool.open({
+  const poolOptions: TilePoolOptions = {
     learned: model ? { factory: options.learnedCoder ?? IDF_CODER_FACTORY, modelBytes: model.bytes, source: `${model.record.folder}/${model.record.file}` } : null,
     kernel: options.kernel,
     threads: options.threads,
-  });
+  };
+  const pool = options.pools ? await options.pools.get(poolOptions) : await TilePool.open(poolOptions);
   try {
     const multiple = pool.learned?.sizeMultiple ?? 1;
     for (const [name, value] of [['padded width', header.paddedWidth], ['padded height', header.paddedHeight], ['tile width', header.tileWidth], ['tile height', header.tileHeight]] as const) {
@@ -113,6 +117,6 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
       ? createPixelBuffer({ width: header.width, height: header.height, channels: header.channels, bitDepth: 8, data: data as Uint8Array })
       : createPixelBuffer({ width: header.width, height: header.height, channels: header.channels, bitDepth: 16, data: data as Uint16Array });
   } finally {
-    await pool.close();
+    if (!options.pools) await pool.close();
   }
 }

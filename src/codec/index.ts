@@ -8,3 +8,4 @@ export { IDF_CODER_FACTORY, type LearnedCoderFactory, type LearnedCoderFactoryRe
 export type { LearnedTileCoder } from './learned-tile-coder.js';
 export { DEFAULT_TILE_SIZE, MAX_TILE_SIZE, type TileLayout } from './tile-layout.js';
 export { defaultThreads, MAX_THREADS } from './tile-worker-pool.js';
+export { TilePoolCache } from './tile-pool-cache.js';

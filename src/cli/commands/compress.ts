@@ -14,7 +14,7 @@ import { batchTarget, inputName, runBatch, writeBatchOutput, type BatchTarget } 
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { readInput } from '../../core/read-input.js';
-import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE } from '../../codec/index.js';
+import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, TilePoolCache } from '../../codec/index.js';
 import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS } from '../../container/index.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
@@ -68,7 +68,9 @@ class ModelChoice {
   }
 }
 
-async function compressOne(ctx: CliContext, input: string, target: BatchTarget, flags: CompressFlags, models: ModelChoice): Promise<void> {
+async function compressOne(
+  ctx: CliContext, input: string, target: BatchTarget, flags: CompressFlags, models: ModelChoice, pools: TilePoolCache,
+): Promise<void> {
   const started = performance.now();
   const name = inputName(input);
   const bytes = await readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name });
@@ -77,7 +79,7 @@ async function compressOne(ctx: CliContext, input: string, target: BatchTarget, 
   // --max-pixels bounds the image (checked by readImage); the padded image may exceed it by the padding, up to the
   // container's default limit, so that every file compress writes decompresses with the default limit.
   const maxPixels = Math.max(flags.maxPixels, CONTAINER_MAX_PIXELS);
-  const result = await compress(pixels, { model, threads: flags.threads, tileSize: flags.tileSize, maxPixels });
+  const result = await compress(pixels, { model, threads: flags.threads, tileSize: flags.tileSize, maxPixels, pools });
   const output = await writeBatchOutput(ctx, input, target, '.idf', result.bytes, flags.force === true);
   const seconds = (performance.now() - started) / 1000;
   const summary = {
@@ -104,7 +106,13 @@ async function runCompress(ctx: CliContext, state: RunState, inputs: readonly st
   if (flags.json && target.kind === 'stdout') throw new UsageError('--json prints on stdout, which the compressed file already uses; give -o a file name');
   const models = new ModelChoice(ctx, flags.model);
   if (typeof flags.model === 'string') await models.forImage(3); // a bad --model fails the whole run up front
-  await runBatch(ctx, state, inputs, verbose, (input) => compressOne(ctx, input, target, flags, models));
+  // One set of tile workers for the whole batch (starting them costs about as much as coding a photo).
+  const pools = new TilePoolCache();
+  try {
+    await runBatch(ctx, state, inputs, verbose, (input) => compressOne(ctx, input, target, flags, models, pools));
+  } finally {
+    await pools.close();
+  }
 }
 
 /** The `compress` command. */

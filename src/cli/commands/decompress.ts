@@ -16,7 +16,7 @@ import { ModelError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { readInput } from '../../core/read-input.js';
 import { DEFAULT_MAX_PIXELS } from '../../container/index.js';
-import { decompress, defaultThreads, MAX_THREADS } from '../../codec/index.js';
+import { decompress, defaultThreads, MAX_THREADS, TilePoolCache } from '../../codec/index.js';
 import { extensionFor, OUTPUT_FORMATS, outputFormatOfPath, type OutputFormat } from '../../image/image-format.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { writeImage } from '../../image/write-image.js';
@@ -66,7 +66,9 @@ class ModelFinder {
   }
 }
 
-async function decompressOne(ctx: CliContext, input: string, target: BatchTarget, flags: DecompressFlags, format: OutputFormat, models: ModelFinder): Promise<void> {
+async function decompressOne(
+  ctx: CliContext, input: string, target: BatchTarget, flags: DecompressFlags, format: OutputFormat, models: ModelFinder, pools: TilePoolCache,
+): Promise<void> {
   const started = performance.now();
   const name = inputName(input);
   const bytes = await readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name });
@@ -76,6 +78,7 @@ async function decompressOne(ctx: CliContext, input: string, target: BatchTarget
     threads: flags.threads,
     maxPixels: flags.maxPixels,
     source: name,
+    pools,
   });
   const image = await writeImage(pixels, format);
   const output = await writeBatchOutput(ctx, input, target, extensionFor(format, pixels.channels), image, flags.force === true);
@@ -101,7 +104,12 @@ async function runDecompress(ctx: CliContext, state: RunState, inputs: readonly 
   if (flags.json && target.kind === 'stdout') throw new UsageError('--json prints on stdout, which the decompressed image already uses; give -o a file name');
   const explicit = flags.model === undefined ? null : await resolveModel(flags.model, { cwd: ctx.cwd });
   const models = new ModelFinder(explicit);
-  await runBatch(ctx, state, inputs, verbose, (input) => decompressOne(ctx, input, target, flags, format, models));
+  const pools = new TilePoolCache();
+  try {
+    await runBatch(ctx, state, inputs, verbose, (input) => decompressOne(ctx, input, target, flags, format, models, pools));
+  } finally {
+    await pools.close();
+  }
 }
 
 /** The `decompress` command. */
