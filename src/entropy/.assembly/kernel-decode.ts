@@ -2,14 +2,16 @@
  * The decoder's job of the mixture kernel: runs of symbols, each one's bin search and rANS step, with the stream's
  * bytes in a window the host copied in. The search starts from the mu-ordered weight shares, then takes Newton steps
  * (slope: the probed bin's own frequency) inside an exact bracket, so any sequence of probes ends on the one right
- * bin. Invariant: every boundary equals mixtureBoundary (../mixture-model.ts) and every state the reference decoder's
- * (../mixture-coder.ts) bit for bit; escapes and a window that runs dry stop the run, and the host takes over.
+ * bin. Consecutive symbols sit on different rANS lanes, so their searches are independent: the run searches two at
+ * once, probe beside probe, and their latencies overlap. Invariant: every boundary equals mixtureBoundary
+ * (../mixture-model.ts) and every state and word read the reference decoder's (../mixture-coder.ts), bit for bit;
+ * escapes and a window that runs dry stop the run, and the host takes over.
  */
 import { cdfPair } from './kernel-cdf';
 import {
-  CDF_ONE, HALF_MU, HALF_WIDTH_MAX, INV_CDF_ONE, MAX_INT, MU_ONE, ONE, compLimitP, compMultP, compMuP, compScaleP,
-  compWeightIP, compWeightP, guessP, halfP, inputP, limitP, multP, musP, offsetPerPositionP, resultP, scalesP,
-  symbolsP, weightsP,
+  CDF_ONE, COMP_BLOCK, COMP_LIMIT, COMP_MU, COMP_MULT, COMP_SCALE, COMP_WEIGHT, COMP_WEIGHT_I, CTX_LO, CTX_NB,
+  CTX_SPREAD, CTX_TOTAL, HALF_MU, HALF_WIDTH_MAX, INV_CDF_ONE, MAX_INT, MU_ONE, ONE, compP, guessP, halfP, inputP,
+  limitP, multP, musP, offsetPerPositionP, resultP, scalesP, symbolsP, weightsP,
 } from './kernel-memory';
 
 const CENTER_POSITION: f64 = 1280;
@@ -22,30 +24,39 @@ const WORD: f64 = 65536;
 /** STATE_LOWER (../rans-core.ts): a decoder state is refilled until it reaches 2^36. */
 const LOWER: f64 = 68719476736;
 
-// The current symbol's window and components (one symbol at a time), and what find() found.
-let components_ = 0;
-let lo_ = 0;
-let nb_ = 0;
-let sum0_: f64 = 0;
-let sum1_: f64 = 0;
-let cl_: f64 = 0;
-let ch_: f64 = 0;
+// What find() / findTwo() found: per symbol its bin, boundary(j), boundary(j + 1), and its window's lo and nb.
+let jA_ = 0;
+let clA_: f64 = 0;
+let chA_: f64 = 0;
+let loA_ = 0;
+let nbA_ = 0;
+let jB_ = 0;
+let clB_: f64 = 0;
+let chB_: f64 = 0;
+let loB_ = 0;
+let nbB_ = 0;
+/** The input window position of decodeRun (bytes). */
+let pos_ = 0;
 
-/**
- * Sums w_c F_c at the lower edges of bins j and j + 1 (boundaries j and j + 1) into sum0_ and sum1_: the table for
- * components live at either edge, the saturated value times the weight for the others.
- */
-function evaluatePair(j: i32): void {
-  const e0 = (lo_ + j - 1) * MU_ONE - HALF_MU;
+/** Sums w_c F_c at the lower edges of bins j and j + 1 (boundaries j and j + 1) of the context at `base`. */
+// @ts-ignore: decorator
+@inline function evaluatePair(base: usize, components: i32, lo: i32, j: i32): v128 {
+  const e0 = (lo + j - 1) * MU_ONE - HALF_MU;
   let sums = f64x2.splat(0);
-  for (let c = 0; c < components_; c++) {
-    const w = load<f64>(compWeightP + (<usize>c << 3));
-    const muQ = load<i32>(compMuP + (<usize>c << 2));
+  for (let c = 0; c < components; c++) {
+    const c4 = <usize>c << 2;
+    const c8 = <usize>c << 3;
+    const w = load<f64>(base + COMP_WEIGHT + c8);
     sums = f64x2.add(sums, f64x2.mul(f64x2.splat(w),
-      cdfPair(e0 - muQ, load<i32>(compLimitP + (<usize>c << 2)), load<f64>(compMultP + (<usize>c << 3)))));
+      cdfPair(e0 - load<i32>(base + COMP_MU + c4), load<i32>(base + COMP_LIMIT + c4), load<f64>(base + COMP_MULT + c8))));
   }
-  sum0_ = f64x2.extract_lane(sums, 0);
-  sum1_ = f64x2.extract_lane(sums, 1);
+  return sums;
+}
+
+/** The cumulative frequency of boundary j (0..nb) from its weighted CDF sum (as mixtureBoundary). */
+// @ts-ignore: decorator
+@inline function boundary(sum: f64, total: f64, spread: f64, j: i32, nb: i32): f64 {
+  return j <= 0 ? 0 : j >= nb ? ONE : Math.floor(Math.floor(sum / total) * spread) + <f64>j;
 }
 
 /**
@@ -64,11 +75,12 @@ function guessValue(level: f64, muQ: i32, k: i32): i32 {
 }
 
 /**
- * The search for symbol i of the chunk: the bin j whose interval [boundary(j), boundary(j + 1)) holds `slot`
- * (0..2^24-1). Sets cl_ = boundary(j), ch_ = boundary(j + 1), lo_ and nb_.
- * @returns j (0 and nb - 1 are the escape bins)
+ * Prepares the context at `base` for symbol i of the chunk: its window (as prepareMixture), the compact component
+ * block, and a first guess for `slot`: the component whose share of the weight, taking components in order of mu
+ * (ties by index), holds the slot's level; then that component's quantile at the level within its share.
+ * @returns the first bin to probe (0..nb-1)
  */
-function find(i: i32, components: i32, slot: f64): i32 {
+function prepare(i: i32, components: i32, slot: f64, base: usize): i32 {
   const first = <usize>i * <usize>components;
   // The window (as prepareMixture), the heaviest component and the compact component block.
   let lo = MAX_INT;
@@ -93,26 +105,25 @@ function find(i: i32, components: i32, slot: f64): i32 {
     heaviest = select<i32>(c, heaviest, heavier);
     const c4 = <usize>c << 2;
     const c8 = <usize>c << 3;
-    store<i32>(compMuP + c4, muQ);
-    store<i32>(compLimitP + c4, load<i32>(limitP + k4));
-    store<i32>(compScaleP + c4, k);
-    store<i32>(compWeightIP + c4, w);
-    store<f64>(compMultP + c8, load<f64>(multP + k8));
-    store<f64>(compWeightP + c8, <f64>w);
+    store<i32>(base + COMP_MU + c4, muQ);
+    store<i32>(base + COMP_LIMIT + c4, load<i32>(limitP + k4));
+    store<i32>(base + COMP_SCALE + c4, k);
+    store<i32>(base + COMP_WEIGHT_I + c4, w);
+    store<f64>(base + COMP_MULT + c8, load<f64>(multP + k8));
+    store<f64>(base + COMP_WEIGHT + c8, <f64>w);
   }
-  for (let c = components; (c & 3) != 0; c++) store<i32>(compWeightIP + (<usize>c << 2), 0);
+  for (let c = components; (c & 3) != 0; c++) store<i32>(base + COMP_WEIGHT_I + (<usize>c << 2), 0);
   if (hi - lo > 2 * HALF_WIDTH_MAX) {
-    lo = ((load<i32>(compMuP + (<usize>heaviest << 2)) + HALF_MU) >> 8) - HALF_WIDTH_MAX;
+    lo = ((load<i32>(base + COMP_MU + (<usize>heaviest << 2)) + HALF_MU) >> 8) - HALF_WIDTH_MAX;
     hi = lo + 2 * HALF_WIDTH_MAX;
   }
   const nb = hi - lo + 3;
   const spread = (ONE - <f64>nb) * INV_CDF_ONE;
-  components_ = components;
-  lo_ = lo;
-  nb_ = nb;
+  store<i32>(base + CTX_LO, lo);
+  store<i32>(base + CTX_NB, nb);
+  store<f64>(base + CTX_TOTAL, total);
+  store<f64>(base + CTX_SPREAD, spread);
 
-  // First guess: the component whose share of the weight, taking components in order of mu (ties by index), holds
-  // the slot's level; then that component's quantile at the level within its share.
   // Four components c at a time: before_c = sum of w_e over the components e that come first (smaller mu, or equal
   // mu and smaller index); c is picked when before_c <= target < before_c + w_c (integers, so floor(target) works).
   const target = slot * (1.0 / ONE) * total;
@@ -120,15 +131,15 @@ function find(i: i32, components: i32, slot: f64): i32 {
   let pick = heaviest;
   let pickBefore: f64 = 0;
   for (let block = 0; block < components; block += 4) {
-    const muC = v128.load(compMuP + (<usize>block << 2));
+    const muC = v128.load(base + COMP_MU + (<usize>block << 2));
     const indexC = i32x4.add(i32x4.splat(block), i32x4(0, 1, 2, 3));
     let before = i32x4.splat(0);
     for (let e = 0; e < components; e++) {
-      const muE = i32x4.splat(load<i32>(compMuP + (<usize>e << 2)));
+      const muE = i32x4.splat(load<i32>(base + COMP_MU + (<usize>e << 2)));
       const first = v128.or(i32x4.lt_s(muE, muC), v128.and(i32x4.eq(muE, muC), i32x4.lt_s(i32x4.splat(e), indexC)));
-      before = i32x4.add(before, v128.and(first, i32x4.splat(load<i32>(compWeightIP + (<usize>e << 2)))));
+      before = i32x4.add(before, v128.and(first, i32x4.splat(load<i32>(base + COMP_WEIGHT_I + (<usize>e << 2)))));
     }
-    const end = i32x4.add(before, v128.load(compWeightIP + (<usize>block << 2)));
+    const end = i32x4.add(before, v128.load(base + COMP_WEIGHT_I + (<usize>block << 2)));
     const hits = i32x4.bitmask(v128.and(i32x4.le_s(before, floorTarget), i32x4.lt_s(floorTarget, end)));
     if (hits != 0) {
       const lane = ctz(hits);
@@ -137,15 +148,29 @@ function find(i: i32, components: i32, slot: f64): i32 {
       pickBefore = <f64>load<i32>(resultP + 64 + (<usize>lane << 2));
     }
   }
-  let level = (target - pickBefore) / load<f64>(compWeightP + (<usize>pick << 3)) * CDF_ONE;
+  let level = (target - pickBefore) / load<f64>(base + COMP_WEIGHT + (<usize>pick << 3)) * CDF_ONE;
   level = max<f64>(0, min<f64>(CDF_ONE - 1, level));
-  const guess = <i64>guessValue(level, load<i32>(compMuP + (<usize>pick << 2)), load<i32>(compScaleP + (<usize>pick << 2)))
+  const guess = <i64>guessValue(level, load<i32>(base + COMP_MU + (<usize>pick << 2)), load<i32>(base + COMP_SCALE + (<usize>pick << 2)))
     - <i64>lo + 1;
 
-  // Pair evaluations (boundaries j and j + 1) inside an exact bracket boundary(jl) = cl <= slot < ch = boundary(jh),
-  // which always holds the answer: a Newton step from the probe's nearer boundary with the probed bin's frequency
-  // as the slope, bisection when a step leaves the bracket or after BISECT_AFTER probes.
-  let j = <i32>max<i64>(0, min<i64>(<i64>nb - 1, guess));
+  return <i32>max<i64>(0, min<i64>(<i64>nb - 1, guess));
+}
+
+// The search's steps: pair evaluations (boundaries j and j + 1) inside an exact bracket boundary(jl) = cl <= slot <
+// ch = boundary(jh), which always holds the answer; a Newton step from the probe's nearer boundary with the probed
+// bin's frequency as the slope, bisection when a step leaves the bracket or after BISECT_AFTER probes.
+
+/**
+ * The search for symbol i of the chunk: the bin j whose interval [boundary(j), boundary(j + 1)) holds `slot`
+ * (0..2^24-1). Sets jA_, clA_, chA_, loA_, nbA_.
+ */
+function find(i: i32, components: i32, slot: f64): void {
+  const base = compP;
+  let j = prepare(i, components, slot, base);
+  const lo = load<i32>(base + CTX_LO);
+  const nb = load<i32>(base + CTX_NB);
+  const total = load<f64>(base + CTX_TOTAL);
+  const spread = load<f64>(base + CTX_SPREAD);
   let jl = 0;
   let jh = nb;
   let cl: f64 = 0;
@@ -154,9 +179,9 @@ function find(i: i32, components: i32, slot: f64): i32 {
   while (jh - jl > 1) {
     if (j < jl || j >= jh || pairs >= BISECT_AFTER) j = jl + ((jh - jl) >> 1);
     pairs++;
-    evaluatePair(j);
-    const b0 = j <= 0 ? 0 : Math.floor(Math.floor(sum0_ / total) * spread) + <f64>j;
-    const b1 = j + 1 >= nb ? ONE : Math.floor(Math.floor(sum1_ / total) * spread) + <f64>(j + 1);
+    const sums = evaluatePair(base, components, lo, j);
+    const b0 = boundary(f64x2.extract_lane(sums, 0), total, spread, j, nb);
+    const b1 = boundary(f64x2.extract_lane(sums, 1), total, spread, j + 1, nb);
     if (slot < b0) {
       jh = j;
       ch = b0;
@@ -172,9 +197,103 @@ function find(i: i32, components: i32, slot: f64): i32 {
       ch = b1;
     }
   }
-  cl_ = cl;
-  ch_ = ch;
-  return jl;
+  jA_ = jl;
+  clA_ = cl;
+  chA_ = ch;
+  loA_ = lo;
+  nbA_ = nb;
+}
+
+/**
+ * find() for symbols i (slot slotA, results in the A globals) and i + 1 (slotB, the B globals) at once: each round
+ * probes both symbols first and then updates both brackets, so the two evaluation chains overlap.
+ */
+function findTwo(i: i32, components: i32, slotA: f64, slotB: f64): void {
+  const baseA = compP;
+  const baseB = compP + COMP_BLOCK;
+  let jA = prepare(i, components, slotA, baseA);
+  let jB = prepare(i + 1, components, slotB, baseB);
+  const loA = load<i32>(baseA + CTX_LO);
+  const nbA = load<i32>(baseA + CTX_NB);
+  const totalA = load<f64>(baseA + CTX_TOTAL);
+  const spreadA = load<f64>(baseA + CTX_SPREAD);
+  const loB = load<i32>(baseB + CTX_LO);
+  const nbB = load<i32>(baseB + CTX_NB);
+  const totalB = load<f64>(baseB + CTX_TOTAL);
+  const spreadB = load<f64>(baseB + CTX_SPREAD);
+  let jlA = 0;
+  let jhA = nbA;
+  let clA: f64 = 0;
+  let chA: f64 = ONE;
+  let pairsA = 0;
+  let jlB = 0;
+  let jhB = nbB;
+  let clB: f64 = 0;
+  let chB: f64 = ONE;
+  let pairsB = 0;
+  let sumsA = f64x2.splat(0);
+  let sumsB = f64x2.splat(0);
+  while (true) {
+    const liveA = jhA - jlA > 1;
+    const liveB = jhB - jlB > 1;
+    if (!liveA && !liveB) break;
+    if (liveA) {
+      if (jA < jlA || jA >= jhA || pairsA >= BISECT_AFTER) jA = jlA + ((jhA - jlA) >> 1);
+      pairsA++;
+      sumsA = evaluatePair(baseA, components, loA, jA);
+    }
+    if (liveB) {
+      if (jB < jlB || jB >= jhB || pairsB >= BISECT_AFTER) jB = jlB + ((jhB - jlB) >> 1);
+      pairsB++;
+      sumsB = evaluatePair(baseB, components, loB, jB);
+    }
+    if (liveA) {
+      const b0 = boundary(f64x2.extract_lane(sumsA, 0), totalA, spreadA, jA, nbA);
+      const b1 = boundary(f64x2.extract_lane(sumsA, 1), totalA, spreadA, jA + 1, nbA);
+      if (slotA < b0) {
+        jhA = jA;
+        chA = b0;
+        jA -= <i32>Math.ceil((b0 - slotA) / (b1 - b0));
+      } else if (slotA >= b1) {
+        jlA = jA + 1;
+        clA = b1;
+        jA += 1 + <i32>Math.floor((slotA - b1) / (b1 - b0));
+      } else {
+        jlA = jA;
+        jhA = jA + 1;
+        clA = b0;
+        chA = b1;
+      }
+    }
+    if (liveB) {
+      const b0 = boundary(f64x2.extract_lane(sumsB, 0), totalB, spreadB, jB, nbB);
+      const b1 = boundary(f64x2.extract_lane(sumsB, 1), totalB, spreadB, jB + 1, nbB);
+      if (slotB < b0) {
+        jhB = jB;
+        chB = b0;
+        jB -= <i32>Math.ceil((b0 - slotB) / (b1 - b0));
+      } else if (slotB >= b1) {
+        jlB = jB + 1;
+        clB = b1;
+        jB += 1 + <i32>Math.floor((slotB - b1) / (b1 - b0));
+      } else {
+        jlB = jB;
+        jhB = jB + 1;
+        clB = b0;
+        chB = b1;
+      }
+    }
+  }
+  jA_ = jlA;
+  clA_ = clA;
+  chA_ = chA;
+  loA_ = loA;
+  nbA_ = nbA;
+  jB_ = jlB;
+  clB_ = clB;
+  chB_ = chB;
+  loB_ = loB;
+  nbB_ = nbB;
 }
 
 /**
@@ -183,12 +302,25 @@ function find(i: i32, components: i32, slot: f64): i32 {
  * @returns j (0 and nb - 1 are the escape bins)
  */
 export function decodeFind(i: i32, components: i32, slot: f64): i32 {
-  const j = find(i, components, slot);
-  store<f64>(resultP, cl_);
-  store<f64>(resultP, ch_, 8);
-  store<f64>(resultP, <f64>lo_, 16);
-  store<f64>(resultP, <f64>nb_, 24);
-  return j;
+  find(i, components, slot);
+  store<f64>(resultP, clA_);
+  store<f64>(resultP, chA_, 8);
+  store<f64>(resultP, <f64>loA_, 16);
+  store<f64>(resultP, <f64>nbA_, 24);
+  return jA_;
+}
+
+/**
+ * decodeAdvance's refill (../rans-core.ts) of state x from the input window at pos_, reading no byte at or past
+ * `end`. @returns the state, below 2^36 only when the window ran dry (pos_ is then past the words it read)
+ */
+// @ts-ignore: decorator
+@inline function refill(x: f64, end: i32): f64 {
+  while (x < LOWER && pos_ + 2 <= end) {
+    x = x * WORD + <f64>load<u16>(inputP + <usize>pos_);
+    pos_ += 2;
+  }
+  return x;
 }
 
 /**
@@ -204,29 +336,44 @@ export function decodeRun(from: i32, to: i32, components: i32, pos: i32, end: i3
   let b = load<f64>(resultP, 40);
   let reason: f64 = 0;
   let i = from;
-  for (; i < to; i++) {
-    // decodeSlot, the search, decodeAdvance (../rans-core.ts).
-    const q = Math.floor(a * INV_ONE);
-    const j = find(i, components, a - q * ONE);
-    if (j == 0 || j == nb_ - 1) break;
-    let x = (ch_ - cl_) * q + (a - q * ONE) - cl_;
-    let p = pos;
-    while (x < LOWER && p + 2 <= end) {
-      x = x * WORD + <f64>load<u16>(inputP + <usize>p);
-      p += 2;
-    }
+  pos_ = pos;
+  while (i < to) {
+    // decodeSlot (../rans-core.ts) of both lanes: symbol i is on lane a, symbol i + 1 on lane b.
+    const qa = Math.floor(a * INV_ONE);
+    const qb = Math.floor(b * INV_ONE);
+    const paired = i + 1 < to;
+    if (paired) findTwo(i, components, a - qa * ONE, b - qb * ONE);
+    else find(i, components, a - qa * ONE);
+    if (jA_ == 0 || jA_ == nbA_ - 1) break;
+    const start = pos_;
+    const x = refill((chA_ - clA_) * qa + (a - qa * ONE) - clA_, end);
     if (x < LOWER) {
+      pos_ = start;
       reason = 1;
       break;
     }
-    pos = p;
-    store<i32>(symbolsP + (<usize>i << 2), lo_ + j - 1);
+    store<i32>(symbolsP + (<usize>i << 2), loA_ + jA_ - 1);
     a = b;
     b = x;
+    i++;
+    if (!paired) continue;
+    // Symbol i (the former i + 1) on lane a (the former b), already searched.
+    if (jB_ == 0 || jB_ == nbB_ - 1) break;
+    const start2 = pos_;
+    const y = refill((chB_ - clB_) * qb + (a - qb * ONE) - clB_, end);
+    if (y < LOWER) {
+      pos_ = start2;
+      reason = 1;
+      break;
+    }
+    store<i32>(symbolsP + (<usize>i << 2), loB_ + jB_ - 1);
+    a = b;
+    b = y;
+    i++;
   }
   store<f64>(resultP, a, 32);
   store<f64>(resultP, b, 40);
-  store<f64>(resultP, <f64>pos, 48);
+  store<f64>(resultP, <f64>pos_, 48);
   store<f64>(resultP, reason, 56);
   return i;
 }

@@ -35,14 +35,23 @@ export let wordsP: usize = 0;
 /** The decoder's window of stream bytes (INPUT_BYTES_PER_SYMBOL per chunk symbol plus INPUT_MARGIN). */
 export let inputP: usize = 0;
 export let resultP: usize = 0;
-// The decoder's compact copy of one symbol's components (16 slots each): mu, offset limit, scale index, weight
-// (i32; weight zero past the last component, for the SIMD rank), then multiplier and weight (f64).
-export let compMuP: usize = 0;
-export let compLimitP: usize = 0;
-export let compScaleP: usize = 0;
-export let compWeightIP: usize = 0;
-export let compMultP: usize = 0;
-export let compWeightP: usize = 0;
+/**
+ * The decoder's two symbol contexts (two symbols are searched at once), COMP_BLOCK bytes each from compP: a compact
+ * copy of the symbol's components (16 slots each: mu, offset limit, scale index, weight as i32, the weight zero past
+ * the last component for the SIMD rank; multiplier and weight as f64), then its window and weight total.
+ */
+export let compP: usize = 0;
+export const COMP_MU: usize = 0;
+export const COMP_LIMIT: usize = 64;
+export const COMP_SCALE: usize = 128;
+export const COMP_WEIGHT_I: usize = 192;
+export const COMP_MULT: usize = 256;
+export const COMP_WEIGHT: usize = 384;
+export const CTX_LO: usize = 512;
+export const CTX_NB: usize = 516;
+export const CTX_TOTAL: usize = 520;
+export const CTX_SPREAD: usize = 528;
+export const COMP_BLOCK: usize = 576;
 
 function align(p: usize): usize {
   return (p + 63) & ~(<usize>63);
@@ -69,13 +78,8 @@ export function layout(symbols: i32, components: i32): usize {
 
   resultP = p;
   p = align(p + 8 * 16); // result[0..6] (see ../mixture-wasm.ts), then 16 bytes of SIMD scratch at byte 64
-  compMuP = p;
-  compLimitP = p + 64;
-  compScaleP = p + 128;
-  compWeightIP = p + 192;
-  compMultP = p + 256;
-  compWeightP = p + 384;
-  p = align(p + 512);
+  compP = p;
+  p = align(p + 2 * COMP_BLOCK);
   const parameters: usize = (<usize>symbols * <usize>components) << 2;
   musP = p;
   p = align(p + parameters);
