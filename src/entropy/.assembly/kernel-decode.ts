@@ -9,7 +9,7 @@
  */
 import { cdfPair } from './kernel-cdf';
 import {
-  CDF_ONE, COMP_BLOCK, COMP_LIMIT, COMP_MU, COMP_MULT, COMP_SCALE, COMP_WEIGHT, COMP_WEIGHT_I, CTX_LO, CTX_NB,
+  CDF_ONE, COMP_BLOCK, COMP_KEY, COMP_LIMIT, COMP_MU, COMP_MULT, COMP_SCALE, COMP_WEIGHT, COMP_WEIGHT_I, CTX_LO, CTX_NB,
   CTX_SPREAD, CTX_TOTAL, HALF_MU, HALF_WIDTH_MAX, INV_CDF_ONE, MAX_INT, MU_ONE, ONE, compP, guessP, halfP, inputP,
   limitP, multP, musP, offsetPerPositionP, resultP, scalesP, symbolsP, weightsP,
 } from './kernel-memory';
@@ -109,6 +109,7 @@ function prepare(i: i32, components: i32, slot: f64, base: usize): i32 {
     store<i32>(base + COMP_LIMIT + c4, load<i32>(limitP + k4));
     store<i32>(base + COMP_SCALE + c4, k);
     store<i32>(base + COMP_WEIGHT_I + c4, w);
+    store<i32>(base + COMP_KEY + c4, ((muQ >> 4) << 4) | c);
     store<f64>(base + COMP_MULT + c8, load<f64>(multP + k8));
     store<f64>(base + COMP_WEIGHT + c8, <f64>w);
   }
@@ -124,19 +125,17 @@ function prepare(i: i32, components: i32, slot: f64, base: usize): i32 {
   store<f64>(base + CTX_TOTAL, total);
   store<f64>(base + CTX_SPREAD, spread);
 
-  // Four components c at a time: before_c = sum of w_e over the components e that come first (smaller mu, or equal
-  // mu and smaller index); c is picked when before_c <= target < before_c + w_c (integers, so floor(target) works).
+  // Four components c at a time: before_c = sum of w_e over the components e that come first (smaller key: mu to
+  // 1/16 pixel, then the index; only the guess depends on this order); c is picked when before_c <= target < before_c + w_c (integers, so floor(target) works).
   const target = slot * (1.0 / ONE) * total;
   const floorTarget = i32x4.splat(<i32>target);
   let pick = heaviest;
   let pickBefore: f64 = 0;
   for (let block = 0; block < components; block += 4) {
-    const muC = v128.load(base + COMP_MU + (<usize>block << 2));
-    const indexC = i32x4.add(i32x4.splat(block), i32x4(0, 1, 2, 3));
+    const keyC = v128.load(base + COMP_KEY + (<usize>block << 2));
     let before = i32x4.splat(0);
     for (let e = 0; e < components; e++) {
-      const muE = i32x4.splat(load<i32>(base + COMP_MU + (<usize>e << 2)));
-      const first = v128.or(i32x4.lt_s(muE, muC), v128.and(i32x4.eq(muE, muC), i32x4.lt_s(i32x4.splat(e), indexC)));
+      const first = i32x4.lt_s(i32x4.splat(load<i32>(base + COMP_KEY + (<usize>e << 2))), keyC);
       before = i32x4.add(before, v128.and(first, i32x4.splat(load<i32>(base + COMP_WEIGHT_I + (<usize>e << 2)))));
     }
     const end = i32x4.add(before, v128.load(base + COMP_WEIGHT_I + (<usize>block << 2)));

@@ -38,7 +38,7 @@ export let resultP: usize = 0;
 /**
  * The decoder's two symbol contexts (two symbols are searched at once), COMP_BLOCK bytes each from compP: a compact
  * copy of the symbol's components (16 slots each: mu, offset limit, scale index, weight as i32, the weight zero past
- * the last component for the SIMD rank; multiplier and weight as f64), then its window and weight total.
+ * the last component for the SIMD rank; multiplier and weight as f64), then its window and weight total, then per component its rank key (i32).
  */
 export let compP: usize = 0;
 export const COMP_MU: usize = 0;
@@ -51,7 +51,8 @@ export const CTX_LO: usize = 512;
 export const CTX_NB: usize = 516;
 export const CTX_TOTAL: usize = 520;
 export const CTX_SPREAD: usize = 528;
-export const COMP_BLOCK: usize = 576;
+export const COMP_KEY: usize = 576;
+export const COMP_BLOCK: usize = 640;
 
 function align(p: usize): usize {
   return (p + 63) & ~(<usize>63);
