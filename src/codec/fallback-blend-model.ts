@@ -1,9 +1,10 @@
 /**
- * The fallback coder's mode-3 model: a blend of six simple predictors, each weighted by the inverse of its recent
- * errors around the sample (an integer form of JPEG-XL's self-correcting weighted predictor), colour differences
- * to G for R and B, per-context bias cancellation, and a scale from per-context mean residuals where the context
- * is the local error energy. Everything is integer arithmetic in raster order (doubles only ever hold integers
- * below 2^53), so an encoder and a decoder that see the same samples compute the same parameters everywhere.
+ * The fallback coder's mode-3 model, which files written before mode 4 hold and which decodes forever: a blend of
+ * eight simple predictors, each weighted by the inverse of its recent errors around the sample (an integer form of
+ * JPEG-XL's self-correcting weighted predictor), colour differences to G for R and B, per-context bias
+ * cancellation, and a scale from per-context mean residuals where the context is the local error energy.
+ * Everything is integer arithmetic in raster order (doubles only ever hold integers below 2^53), so an encoder and
+ * a decoder that see the same samples compute the same parameters everywhere.
  */
 import { SCALE_COUNT } from '../entropy/index.js';
 import { log2Times32 } from './fallback-model.js';

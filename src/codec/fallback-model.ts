@@ -1,6 +1,6 @@
 /**
  * The fallback coder's mode-1 model, which files written before mode 3 hold and which must decode forever (the
- * encoder now writes mode 3, fallback-blend-model.ts). LOCO-I / JPEG-LS style: a median edge detector predicts each
+ * encoder now writes mode 4, fallback-lms-model.ts). LOCO-I / JPEG-LS style: a median edge detector predicts each
  * sample from its causal neighbours, three-channel groups predict R and B as differences to G, and the residual is
  * coded under the entropy layer's integer discretised logistic whose mu (prediction plus a bias) and scale come
  * from running per-context statistics. Everything is integer arithmetic in raster order, so an encoder and a

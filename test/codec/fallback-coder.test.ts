@@ -1,7 +1,7 @@
 /**
- * The fallback coder: exact round trips in every mode (constant, MED predictive, blend, raw) for 1..4 channels, 8 and
- * 16 bits and low bytes; the mode choice (the encoder writes blend, mode 3) and its size bounds; pinned streams of
- * both predictive modes (format version 1 is frozen); clean errors for damaged streams; and bits per sub-pixel on
+ * The fallback coder: exact round trips in every mode (constant, MED predictive, blend, LMS, raw) for 1..4 channels,
+ * 8 and 16 bits and low bytes; the mode choice (the encoder writes LMS, mode 4) and its size bounds; pinned streams
+ * of every predictive mode (format version 1 is frozen); clean errors for damaged streams; and bits per sub-pixel on
  * real photographs (Kodak RGB and RGBA, a grey USC-SIPI image) that fail if the coder regresses.
  */
 import { test } from 'node:test';
@@ -13,7 +13,8 @@ import { Random } from '../../src/core/random.js';
 import { sha256Hex } from '../../src/core/sha256.js';
 import { readImage } from '../../src/image/read-image.js';
 import {
-  ENCODER_MODE, FALLBACK_MODE, decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type Samples,
+  ENCODER_MODE, FALLBACK_MODE, decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type PredictiveMode,
+  type Samples,
 } from '../../src/codec/fallback-coder.js';
 import { log2Times32 } from '../../src/codec/fallback-model.js';
 import { FIXTURES, SHARED_DATA } from '../helpers/paths.js';
@@ -34,6 +35,8 @@ function smooth(width: number, height: number, channels: number, bitDepth: 8 | 1
   return out;
 }
 
+const PREDICTIVE_MODES = [FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms] as const;
+
 function noise(length: number, bitDepth: 8 | 16, seed: number): Samples {
   const random = new Random(seed);
   const out = bitDepth === 8 ? new Uint8Array(length) : new Uint16Array(length);
@@ -41,14 +44,14 @@ function noise(length: number, bitDepth: 8 | 16, seed: number): Samples {
   return out;
 }
 
-test('the encoder writes the blend mode (3); the MED mode (1) stays decodable', () => {
-  assert.equal(ENCODER_MODE, FALLBACK_MODE.blend);
-  assert.equal(FALLBACK_MODE.blend, 3);
-  assert.equal(encodeFallback(smooth(33, 17, 3, 8, 1), 33, 17, 3)[0], FALLBACK_MODE.blend);
+test('the encoder writes the LMS mode (4); the MED (1) and blend (3) modes stay decodable', () => {
+  assert.equal(ENCODER_MODE, FALLBACK_MODE.lms);
+  assert.deepEqual([FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms], [1, 3, 4]);
+  assert.equal(encodeFallback(smooth(33, 17, 3, 8, 1), 33, 17, 3)[0], FALLBACK_MODE.lms);
 });
 
-test('round trips: both predictive modes, every channel count, both depths, sizes down to 1x1', () => {
-  for (const mode of [FALLBACK_MODE.predictive, FALLBACK_MODE.blend] as const) {
+test('round trips: every predictive mode, every channel count, both depths, sizes down to 1x1', () => {
+  for (const mode of PREDICTIVE_MODES) {
     for (const bitDepth of [8, 16] as const) {
       for (const channels of [1, 2, 3, 4]) {
         for (const [width, height] of [[1, 1], [1, 7], [9, 1], [33, 17], [64, 64]] as const) {
@@ -88,13 +91,13 @@ test('noise is stored raw: exactly one byte more than the samples', () => {
 test('16-bit low bytes given the high bytes: round trips in every mode, smooth data costs less than raw', () => {
   const samples = smooth(48, 40, 3, 16, 5) as Uint16Array;
   const high = Uint8Array.from(samples, (v) => v >>> 8);
-  for (const mode of [FALLBACK_MODE.predictive, FALLBACK_MODE.blend] as const) {
+  for (const mode of PREDICTIVE_MODES) {
     const stream = encodeLowBytes(samples, 48, 40, 3, mode);
     assert.equal(stream[0], mode);
     assert.ok(stream.length < 0.8 * samples.length, `mode ${mode}: ${stream.length} bytes for ${samples.length} low bytes`);
     assert.deepEqual(decodeLowBytes(stream, high, 48, 40, 3), samples);
   }
-  assert.equal(encodeLowBytes(samples, 48, 40, 3)[0], FALLBACK_MODE.blend);
+  assert.equal(encodeLowBytes(samples, 48, 40, 3)[0], FALLBACK_MODE.lms);
   const noisy = noise(20 * 10, 16, 9) as Uint16Array;
   const rawStream = encodeLowBytes(noisy, 20, 10, 1);
   assert.equal(rawStream[0], FALLBACK_MODE.raw);
@@ -105,12 +108,12 @@ test('16-bit low bytes given the high bytes: round trips in every mode, smooth d
   assert.deepEqual(decodeLowBytes(constant, Uint8Array.from(scaled, (v) => v >>> 8), 6, 5, 1), scaled);
 });
 
-test('pinned streams: a fixed RGB tile codes to the same bytes forever in both predictive modes', () => {
+test('pinned streams: a fixed RGB tile codes to the same bytes forever in every predictive mode', () => {
   const samples = smooth(64, 48, 3, 8, 77);
   const med = encodeFallback(samples, 64, 48, 3, FALLBACK_MODE.predictive);
   assert.equal(med.length, 3947);
   assert.equal(sha256Hex(med), 'ec49a5c52454736e84b41536c24abc857301131633f24121a3230998c4086b81');
-  const blend = encodeFallback(samples, 64, 48, 3);
+  const blend = encodeFallback(samples, 64, 48, 3, FALLBACK_MODE.blend);
   assert.equal(blend.length, 3603);
   assert.equal(sha256Hex(blend), '591671823897493b1e88d3eeac4cf22f11c16593dc15c0eb7228845489b10908');
   assert.deepEqual(decodeFallback(blend, 64, 48, 3, 8), samples);
@@ -125,7 +128,7 @@ test('damaged streams are corrupt-stream errors, never wrong samples', () => {
   const bad = (bytes: Uint8Array, what: string): void => {
     assert.throws(() => decodeFallback(bytes, 33, 17, 3, 8), CorruptStreamError, what);
   };
-  for (const mode of [FALLBACK_MODE.predictive, FALLBACK_MODE.blend] as const) {
+  for (const mode of PREDICTIVE_MODES) {
     const stream = encodeFallback(samples, 33, 17, 3, mode);
     bad(stream.subarray(0, stream.length - 2), `mode ${mode} truncated`);
     bad(Uint8Array.of(...stream, 0, 0), `mode ${mode} trailing bytes`);
@@ -157,7 +160,7 @@ async function crop(file: string, left: number, top: number, size: number): Prom
 }
 
 /** Bits per sub-pixel of a round-tripped crop in the given predictive mode. */
-function bitsPerSubPixel(samples: Uint8Array, size: number, channels: number, mode: 1 | 3): number {
+function bitsPerSubPixel(samples: Uint8Array, size: number, channels: number, mode: PredictiveMode): number {
   const stream = encodeFallback(samples, size, size, channels, mode);
   assert.equal(stream[0], mode);
   assert.deepEqual(decodeFallback(stream, size, size, channels, 8), samples, `mode ${mode} round trip`);
