@@ -2,9 +2,10 @@
  * The fallback coder's mode-4 model (what the encoder writes): mode 3's blend of predictors weighted by their recent
  * errors, plus an adaptive (NLMS) linear predictor in the blend, an NLMS stage that corrects the blend from the
  * signed errors around the sample and, for R and B, from G's (and R's) error at the same pixel, CALIC-style bias
- * cancellation per texture pattern, and a scale context that also counts the best predictor's recent error.
- * Everything is integer arithmetic in raster order (doubles only ever hold integers below 2^52), so an encoder and a
- * decoder that see the same samples compute the same parameters everywhere. Byte-exact rules in PAYLOAD.md.
+ * cancellation per texture pattern, and a scale from two contexts (the error energy, which includes the best
+ * predictor's recent error, and the bias context). Everything is integer arithmetic in raster order (doubles only
+ * ever hold integers below 2^52), so an encoder and a decoder that see the same samples compute the same
+ * parameters everywhere. Byte-exact rules in PAYLOAD.md.
  */
 import { SCALE_COUNT } from '../entropy/index.js';
 import { log2Times32 } from './fallback-model.js';
@@ -17,7 +18,7 @@ const CONTEXT_BINS = 48;
 const SCALE_OFFSET = 115;
 /** Scale statistics halve when a context has seen this many samples, so they follow the image. */
 const HALVE_AT = 128;
-/** Bias statistics halve at this count. */
+/** Bias-context statistics halve at this count. */
 const BIAS_HALVE_AT = 128;
 /** Initial scale statistics of a context: a mean |residual| of 4 from one pretend sample. */
 const INITIAL_ABS = 4;
@@ -78,6 +79,7 @@ export class FallbackLmsModel {
   private readonly count: Int32Array;
   private readonly biasSum: Float64Array;
   private readonly biasCount: Int32Array;
+  private readonly biasAbs: Float64Array;
   /** Per predictor, |2 v - P| of each sample of the previous and current row, (x * C + c) * PREDICTORS + i. */
   private predictorErrorsUp: Int32Array;
   private predictorErrorsRow: Int32Array;
@@ -100,6 +102,7 @@ export class FallbackLmsModel {
   private readonly errorWeights: Float64Array;
   private readonly errorInputs = new Int32Array(ERROR_INPUTS);
   private errorBase = 0;
+  private errorSet = 0;
   private errorCorrection = 0;
   private offset = 0;
   private blendQ = 0;
@@ -127,8 +130,9 @@ export class FallbackLmsModel {
     this.count = new Int32Array(contexts).fill(1);
     this.biasSum = new Float64Array(BIAS_CONTEXTS * channels);
     this.biasCount = new Int32Array(BIAS_CONTEXTS * channels).fill(1);
+    this.biasAbs = new Float64Array(BIAS_CONTEXTS * channels).fill(INITIAL_ABS * 256);
     this.lmsWeights = Float64Array.from({ length: LMS_INPUTS * channels }, (_, k) => LMS_INITIAL[k % LMS_INPUTS]!);
-    this.errorWeights = Float64Array.from({ length: ERROR_INPUTS * channels }, (_, k) => ERROR_INITIAL[k % ERROR_INPUTS]!);
+    this.errorWeights = Float64Array.from({ length: ERROR_INPUTS * 3 * channels }, (_, k) => ERROR_INITIAL[k % ERROR_INPUTS]!);
     this.predictorErrorsUp = new Int32Array(width * channels * PREDICTORS);
     this.predictorErrorsRow = new Int32Array(width * channels * PREDICTORS);
     this.errorsUp = new Int32Array(width * channels);
@@ -245,31 +249,7 @@ export class FallbackLmsModel {
       weighted += w * sub[k]!;
     }
     let blend = Math.floor((weighted * 128) / weightSum);
-    // Error stage: NLMS over the signed blend errors around the sample (1/16 units).
     const t = x * C + c;
-    const q2 = this.errorInputs;
-    q2[0] = hasUp ? this.signedUp[t]! >> 4 : 0;
-    q2[1] = hasLeft ? this.signedRow[t - C]! >> 4 : 0;
-    q2[2] = hasUp && hasLeft ? this.signedUp[t - C]! >> 4 : 0;
-    q2[3] = hasUp && hasRight ? this.signedUp[t + C]! >> 4 : 0;
-    q2[4] = useRef ? this.greenError >> 4 : 0;
-    q2[5] = useRef && c === 2 ? this.redError >> 4 : 0;
-    q2[6] = x > 1 ? this.signedRow[t - 2 * C]! >> 4 : 0;
-    q2[7] = hasUp && x < W - 2 ? this.signedUp[t + 2 * C]! >> 4 : 0;
-    const ew = this.errorWeights;
-    const eo = c * ERROR_INPUTS;
-    let correction = 0;
-    for (let k = 0; k < ERROR_INPUTS; k++) correction += ew[eo + k]! * q2[k]!;
-    correction = Math.floor(correction * 2 ** -12) * 16;
-    this.errorBase = blend;
-    this.errorCorrection = correction;
-    blend += correction;
-    // Bias context: which of W, N, NW, NE lie above the blend, and a coarse error energy (below).
-    const pattern = (a * 256 > blend ? 1 : 0) | (b * 256 > blend ? 2 : 0) | (nw * 256 > blend ? 4 : 0) |
-      (ne * 256 > blend ? 8 : 0);
-    if (useRef) blend += samples[i + ref]! * 256;
-    const muMax = this.maxValue * 256;
-    blend = blend < 0 ? 0 : blend > muMax ? muMax : blend;
     // Scale context: error energy of the blend around the sample, of G (and R) at the pixel, the best predictor's
     // error sum and the gradients.
     const eu = this.errorsUp;
@@ -285,6 +265,32 @@ export class FallbackLmsModel {
     energy = (energy + 64) >> 7;
     let bin = energy === 0 ? 0 : 1 + ((log2Times32(energy) * 2) >> 5);
     if (bin >= CONTEXT_BINS) bin = CONTEXT_BINS - 1;
+    // Error stage: NLMS over the signed blend errors around the sample (1/16 units), weights per channel and
+    // energy group.
+    const q2 = this.errorInputs;
+    q2[0] = hasUp ? this.signedUp[t]! >> 4 : 0;
+    q2[1] = hasLeft ? this.signedRow[t - C]! >> 4 : 0;
+    q2[2] = hasUp && hasLeft ? this.signedUp[t - C]! >> 4 : 0;
+    q2[3] = hasUp && hasRight ? this.signedUp[t + C]! >> 4 : 0;
+    q2[4] = useRef ? this.greenError >> 4 : 0;
+    q2[5] = useRef && c === 2 ? this.redError >> 4 : 0;
+    q2[6] = x > 1 ? this.signedRow[t - 2 * C]! >> 4 : 0;
+    q2[7] = hasUp && x < W - 2 ? this.signedUp[t + 2 * C]! >> 4 : 0;
+    const ew = this.errorWeights;
+    const eo = (c * 3 + (bin < 12 ? 0 : bin < 20 ? 1 : 2)) * ERROR_INPUTS;
+    this.errorSet = eo;
+    let correction = 0;
+    for (let k = 0; k < ERROR_INPUTS; k++) correction += ew[eo + k]! * q2[k]!;
+    correction = Math.floor(correction * 2 ** -12) * 16;
+    this.errorBase = blend;
+    this.errorCorrection = correction;
+    blend += correction;
+    // Bias context: which of W, N, NW, NE lie above the blend, and a coarse error energy (below).
+    const pattern = (a * 256 > blend ? 1 : 0) | (b * 256 > blend ? 2 : 0) | (nw * 256 > blend ? 4 : 0) |
+      (ne * 256 > blend ? 8 : 0);
+    if (useRef) blend += samples[i + ref]! * 256;
+    const muMax = this.maxValue * 256;
+    blend = blend < 0 ? 0 : blend > muMax ? muMax : blend;
     const q = bin * C + c;
     const meanAbs256 = Math.floor(this.sumAbs[q]! / this.count[q]!);
     let k = meanAbs256 === 0 ? 0 : log2Times32(meanAbs256) - 256 + SCALE_OFFSET;
@@ -292,6 +298,11 @@ export class FallbackLmsModel {
     let level = (bin - 5) >> 2;
     level = level < 0 ? 0 : level > 3 ? 3 : level;
     const bq = (pattern * 4 + level) * C + c;
+    // A second scale estimate from the bias context's mean |residual|, given a quarter of the say.
+    const meanAbs2 = Math.floor(this.biasAbs[bq]! / this.biasCount[bq]!);
+    let k2 = meanAbs2 === 0 ? 0 : log2Times32(meanAbs2) - 256 + SCALE_OFFSET;
+    k2 = k2 < 0 ? 0 : k2 >= SCALE_COUNT ? SCALE_COUNT - 1 : k2;
+    k = (3 * k + k2 + 2) >> 2;
     let mu = blend + Math.floor(this.biasSum[bq]! / this.biasCount[bq]!);
     mu = mu < 0 ? 0 : mu > muMax ? muMax : mu;
     this.offset = useRef ? samples[i + ref]! : 0;
@@ -331,7 +342,7 @@ export class FallbackLmsModel {
       const err = (v * 256 - this.errorBase - this.errorCorrection) >> 4;
       const step = clamp(Math.trunc((err * 65536) / norm), STEP_MAX);
       const w = this.errorWeights;
-      const o = c * ERROR_INPUTS;
+      const o = this.errorSet;
       for (let k = 0; k < ERROR_INPUTS; k++) w[o + k] = clamp(w[o + k]! + Math.trunc(step * q2[k]! * 2 ** -10), ERROR_WEIGHT_MAX);
     }
     const e = value * 256 - this.blendQ;
@@ -349,7 +360,9 @@ export class FallbackLmsModel {
     }
     const bq = this.biasContext;
     this.biasSum[bq]! += e;
+    this.biasAbs[bq]! += corrected < 0 ? -corrected : corrected;
     if (++this.biasCount[bq]! >= BIAS_HALVE_AT) {
+      this.biasAbs[bq] = Math.floor(this.biasAbs[bq]! / 2);
       const sg = this.biasSum[bq]!;
       this.biasSum[bq] = sg >= 0 ? Math.floor(sg / 2) : -Math.floor(-sg / 2);
       this.biasCount[bq]! >>= 1;
