@@ -172,4 +172,8 @@ test('hex: masked taps are 0 in the engine, carry a mask, and changing them in t
   assert.equal(bytes[4], 1, 'hex needs no format extension');
   const again = readIntegerIdf(bytes, 'hex.idfm');
   assert.deepEqual(Array.from(again.layers.get('level0.coupling0.in')!.mask ?? []), [0, 1, 1, 1, 1, 1, 1, 1, 0], 'the reader restores the mask from the architecture');
+  // A view into a larger buffer (as a Node Buffer from readFileSync is) reads the same model.
+  const larger = new Uint8Array(bytes.length + 5);
+  larger.set(bytes, 3);
+  assert.deepEqual(writeIntegerIdf(readIntegerIdf(larger.subarray(3, 3 + bytes.length), 'view.idfm')), bytes);
 });
