@@ -177,3 +177,18 @@ test('hex: masked taps are 0 in the engine, carry a mask, and changing them in t
   larger.set(bytes, 3);
   assert.deepEqual(writeIntegerIdf(readIntegerIdf(larger.subarray(3, 3 + bytes.length), 'view.idfm')), bytes);
 });
+
+test('binary: a packed layer whose last byte has a padding bit set is refused', async () => {
+  await startBackend('wasm');
+  const spec = tinySpec('binary', 7, 5);
+  const bytes = writeIntegerIdf(await exportIdf(spec, perturbedParams(spec, 7), calibration));
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  const first = (JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as { layers: { kernelSize: number; inChannels: number; outChannels: number; weightBits?: number }[] }).layers[0]!;
+  const n = first.kernelSize ** 2 * first.inChannels * first.outChannels;
+  assert.equal(first.weightBits, 1);
+  assert.notEqual(n % 8, 0, 'the first layer needs padding bits for this test');
+  const damaged = bytes.slice();
+  damaged[12 + headerLength + Math.ceil(n / 8) - 1]! |= 0x80;
+  assert.throws(() => readIntegerIdf(damaged, 'padded.idfm'), /padding bits after the last packed weight/);
+  assert.doesNotThrow(() => readIntegerIdf(bytes, 'good.idfm'));
+});
