@@ -91,8 +91,11 @@ export async function readModelFolder(folder: string): Promise<ModelRecord> {
   return parseManifest(json, folder, manifestPath);
 }
 
+/** The folder of models/ that holds the research commands' checkpoints (snf, blrnet, hexaconv): not codec models. */
+export const RESEARCH_FOLDER = 'research';
+
 /**
- * Lists the models in a folder of model folders. Folders without a valid manifest, a folder name that differs from
+ * Lists the models in a folder of model folders (all but RESEARCH_FOLDER). Folders without a valid manifest, a folder name that differs from
  * the model's id, and numeric ids used twice are reported in `problems` (those models are left out), so one broken
  * model does not hide the others.
  * @param root folder of model folders; default the installed models; a missing folder lists nothing
@@ -104,7 +107,8 @@ export async function listModels(root = installedModelsFolder()): Promise<ModelL
   });
   const found: ModelRecord[] = [];
   const problems: string[] = [];
-  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  const modelFolders = entries.filter((e) => e.isDirectory() && e.name !== RESEARCH_FOLDER);
+  for (const entry of modelFolders.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     try {
       const record = await readModelFolder(path.join(root, entry.name));
       if (record.id !== entry.name) {

@@ -53,7 +53,7 @@ test('parseManifest accepts a valid manifest and names the first bad field of an
   }
 });
 
-test('listModels: valid models sorted by id; broken, renamed and clashing folders reported and left out', async () => {
+test('listModels: valid models sorted by id; broken, renamed and clashing folders reported and left out; research/ skipped', async () => {
   const models = path.join(root, 'list');
   writeModel(models, 'natural', { numericId: 7 });
   writeModel(models, 'cifar10', { numericId: 3 });
@@ -64,6 +64,7 @@ test('listModels: valid models sorted by id; broken, renamed and clashing folder
   mkdirSync(path.join(models, 'garbled'));
   writeFileSync(path.join(models, 'garbled', 'manifest.json'), '{ not json');
   writeFileSync(path.join(models, 'stray-file.txt'), 'ignored');
+  mkdirSync(path.join(models, 'research', 'snf'), { recursive: true }); // research checkpoints: not a model, no problem
   const listing = await listModels(models);
   assert.deepEqual(listing.models.map((m) => [m.id, m.numericId]), [['cifar10', 3], ['natural', 7]]);
   assert.equal(listing.problems.length, 4);
