@@ -41,5 +41,7 @@ test('the guard catches a real hang (killing the worker) and a TypeError, and go
   assert.deepEqual(report.failures.map((f) => [f.index, f.outcome]), [[1, 'hang'], [2, 'crash']]);
   assert.match(report.failures[1]!.message, /^TypeError: simulated decoder bug/);
   assert.equal(report.exact + report.corrupt + report.limit + report.model + report.otherErrors + report.decodedOther, 2, 'cases 0 and 3 ran');
-  assert.ok(report.maxMs >= 1000);
+  // The hang is reported when the 1000 ms timer fires. libuv starts timers from the event loop's cached clock, so on a
+  // loaded machine the timer can fire a little less than 1000 ms after the case's performance.now() start.
+  assert.ok(report.maxMs >= 900, `hang reported after ${report.maxMs} ms`);
 });
