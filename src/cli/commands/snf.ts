@@ -23,7 +23,7 @@ import { evaluateSnf } from '../../research/snf/snf-evaluate.js';
 import { SnfFlow } from '../../research/snf/snf-flow.js';
 import { snfPreset, SNF_TRAINING_DEFAULTS } from '../../research/snf/snf-presets.js';
 import { sampleGrid } from '../../research/snf/snf-sample.js';
-import { describeLayers, SNF_MODELS, type SnfModelName } from '../../research/snf/snf-spec.js';
+import { describeLayers, RECONSTRUCTION_GRADIENTS, SNF_MODELS, type ReconstructionGradient, type SnfModelName } from '../../research/snf/snf-spec.js';
 import { timeTrainingStep, type TimedLayer, type TimingRow } from '../../research/snf/snf-timing.js';
 import { trainSnf, type SnfTrainStart } from '../../research/snf/snf-trainer.js';
 import type { InverseKind } from '../../research/snf/linear-layers.js';
@@ -47,6 +47,7 @@ interface TrainFlags {
   decay: number;
   clipNorm: number;
   reconWeight?: number;
+  reconGrad: ReconstructionGradient;
   blocks?: number;
   steps?: number;
   width?: number;
@@ -95,14 +96,14 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   const model = checkpoint ? checkpoint.spec.model : flags.model!;
   const spec = checkpoint
     ? checkpoint.spec
-    : snfPreset(model, { gradient: flags.exact ? 'exact' : 'self-normalizing', image, reconstructionWeight: flags.reconWeight, blocks: flags.blocks, steps: flags.steps, couplingWidth: flags.width });
+    : snfPreset(model, { gradient: flags.exact ? 'exact' : 'self-normalizing', image, reconstructionWeight: flags.reconWeight, reconstructionGradient: flags.reconGrad, blocks: flags.blocks, steps: flags.steps, couplingWidth: flags.width });
   if (spec.image.height !== image.height || spec.image.width !== image.width || spec.image.channels !== image.channels) {
     throw new UsageError(`the model in ${outDir} is for ${spec.image.height}x${spec.image.width}x${spec.image.channels} images but ${full.name} has ${image.height}x${image.width}x${image.channels}`);
   }
   const defaults = SNF_TRAINING_DEFAULTS[model];
   const settings = { batchSize: flags.batchSize ?? defaults.batchSize, learningRate: flags.lr ?? defaults.learningRate, warmupImages: flags.warmupImages, decayPerEpoch: flags.decay, clipNorm: flags.clipNorm, seed: flags.seed };
   const flow = new SnfFlow(spec);
-  log.info({ model, gradient: spec.gradient, layers: describeLayers(spec), params: flow.size, dataset: full.name, train: train.count, validation: validation?.count ?? 0, lambda: spec.reconstructionWeight, ...(checkpoint ? checkpoint.state.settings : settings) }, resuming ? 'resuming SNF training' : 'starting SNF training');
+  log.info({ model, gradient: spec.gradient, layers: describeLayers(spec), params: flow.size, dataset: full.name, train: train.count, validation: validation?.count ?? 0, lambda: spec.reconstructionWeight, reconGrad: spec.reconstructionGradient, ...(checkpoint ? checkpoint.state.settings : settings) }, resuming ? 'resuming SNF training' : 'starting SNF training');
   const totalImages = flags.epochs !== undefined ? Math.ceil(flags.epochs * train.count) : train.count;
   const bar = startProgressBar(ctx, totalImages, 'snf train |{bar}| epoch {epoch} | {value}/{total} img | nll {nll} | {speed} img/s | ETA {eta_formatted}');
   const stop = new AbortController();
@@ -310,6 +311,7 @@ export const snfCommand: CommandFactory = (ctx) => {
     .option('--decay <factor>', 'learning-rate factor per epoch after warm-up', numberAbove('--decay', 0, 1), 1)
     .option('--clip-norm <n>', 'global gradient-norm clip (the loss is in nats per dimension)', positiveNumber('--clip-norm'), 1e4)
     .option('--recon-weight <lambda>', 'reconstruction weight lambda (default: the paper\'s: fc, conv 1; glow 100 grey, 1000 colour)', nonNegativeNumber('--recon-weight'))
+    .addOption(new Option('--recon-grad <weights>', 'what the reconstruction loss trains: inverse (R only) or both (W and R)').choices(RECONSTRUCTION_GRADIENTS).default('inverse'))
     .option('--blocks <n>', 'glow: squeeze blocks (default 2 grey, 3 colour)', integerIn('--blocks', 1, 6))
     .option('--steps <n>', 'glow: steps per block (default 16 grey, 32 colour)', integerIn('--steps', 1, 256))
     .option('--width <n>', 'glow: coupling network width (default 512)', integerIn('--width', 1, 4096))

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from '../../core/errors.js';
 import { inverseFromLu, logAbsDet, luDecompose } from './lu.js';
-import { exactLogdetConv, exactLogdetDense, fastMatMul, logdetStandInConv, logdetStandInDense, snfConv2d, snfMatMul } from './snf-ops.js';
+import { exactLogdetConv, exactLogdetDense, fastMatMul, logdetStandInConv, logdetStandInDense, snfConv2d, snfMatMul, type ReconstructionTerm } from './snf-ops.js';
 import { convToeplitz, type ConvGeometry } from './toeplitz.js';
 import type { ImageShape } from './snf-spec.js';
 
@@ -46,7 +46,7 @@ function needR(params: LinearParams, what: string): tf.Tensor {
  * Forward of a dense layer over the flattened image, or of a 1x1 convolution (the same matrix at every position).
  * @param positions 1 for dense; H W for a 1x1 convolution (the log-det multiplier)
  */
-function matrixForward(x2d: tf.Tensor2D, w: tf.Tensor2D, params: LinearParams, mode: LogdetMode, images: number, positions: number, reconstructionWeight: number, what: string): { z: tf.Tensor2D; logdet: tf.Scalar | null; reconstruction: tf.Scalar | null } {
+function matrixForward(x2d: tf.Tensor2D, w: tf.Tensor2D, params: LinearParams, mode: LogdetMode, images: number, positions: number, term: ReconstructionTerm, what: string): { z: tf.Tensor2D; logdet: tf.Scalar | null; reconstruction: tf.Scalar | null } {
   const bias = params.b;
   if (mode !== 'self-normalizing') {
     const z = tf.add(mode === 'exact' ? fastMatMul(x2d, w) : tf.matMul(x2d, w), bias) as tf.Tensor2D;
@@ -54,29 +54,29 @@ function matrixForward(x2d: tf.Tensor2D, w: tf.Tensor2D, params: LinearParams, m
   }
   const r = tf.reshape(needR(params, what), w.shape) as tf.Tensor2D;
   let reconstruction: tf.Scalar | null = null;
-  const u = snfMatMul(x2d, w, r, { weight: reconstructionWeight, images, onValue: (value) => (reconstruction = value) });
+  const u = snfMatMul(x2d, w, r, { ...term, images, onValue: (value) => (reconstruction = value) });
   return { z: tf.add(u, bias) as tf.Tensor2D, logdet: logdetStandInDense(w, r, positions), reconstruction };
 }
 
 /**
  * Dense layer z = x W + b on [N, H, W, C] flattened to [N, D].
- * @param reconstructionWeight c of the self-normalizing loss term c mean ||R W x - x||^2
+ * @param term the self-normalizing loss term c mean ||R W x - x||^2: c, and whether it trains W too
  */
-export function denseForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMode, reconstructionWeight: number, what: string): LinearOutput {
+export function denseForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMode, term: ReconstructionTerm, what: string): LinearOutput {
   const [n, h, w, c] = x.shape;
-  const out = matrixForward(tf.reshape(x, [n, h * w * c]), params.w as tf.Tensor2D, params, mode, n, 1, reconstructionWeight, what);
+  const out = matrixForward(tf.reshape(x, [n, h * w * c]), params.w as tf.Tensor2D, params, mode, n, 1, term, what);
   return { z: tf.reshape(out.z, [n, h, w, c]), logdet: out.logdet, reconstruction: out.reconstruction };
 }
 
 /**
  * k x k 'same' convolution plus bias.
- * @param reconstructionWeight c of the self-normalizing loss term c mean ||R W x - x||^2
+ * @param term the self-normalizing loss term c mean ||R W x - x||^2: c, and whether it trains W too
  */
-export function convForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMode, reconstructionWeight: number, what: string): LinearOutput {
+export function convForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMode, term: ReconstructionTerm, what: string): LinearOutput {
   const [n, h, width, c] = x.shape;
   const k = params.w.shape[0]!;
   if (k === 1) {
-    const out = matrixForward(tf.reshape(x, [n * h * width, c]), tf.reshape(params.w, [c, c]), params, mode, n, h * width, reconstructionWeight, what);
+    const out = matrixForward(tf.reshape(x, [n * h * width, c]), tf.reshape(params.w, [c, c]), params, mode, n, h * width, term, what);
     return { z: tf.reshape(out.z, [n, h, width, c]), logdet: out.logdet, reconstruction: out.reconstruction };
   }
   const w = params.w as tf.Tensor4D;
@@ -87,7 +87,7 @@ export function convForward(x: tf.Tensor4D, params: LinearParams, mode: LogdetMo
   }
   const r = needR(params, what) as tf.Tensor4D;
   let reconstruction: tf.Scalar | null = null;
-  const u = snfConv2d(x, w, r, { weight: reconstructionWeight, images: n, onValue: (value) => (reconstruction = value) });
+  const u = snfConv2d(x, w, r, { ...term, images: n, onValue: (value) => (reconstruction = value) });
   return { z: tf.add(u, params.b) as tf.Tensor4D, logdet: logdetStandInConv(w, r, h, width), reconstruction };
 }
 

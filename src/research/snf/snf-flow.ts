@@ -91,8 +91,8 @@ export class SnfFlow {
       case 'dense':
       case 'conv': {
         // The loss holds lambda' ||R W x - x||^2 / D with lambda' = 2 lambda (see the file comment).
-        const weight = (2 * this.spec.reconstructionWeight) / this.dimension;
-        const out = layer.kind === 'dense' ? denseForward(x, this.linear(t, i), mode, weight, what) : convForward(x, this.linear(t, i), mode, weight, what);
+        const term = { weight: (2 * this.spec.reconstructionWeight) / this.dimension, trainsForward: this.spec.reconstructionGradient === 'both' };
+        const out = layer.kind === 'dense' ? denseForward(x, this.linear(t, i), mode, term, what) : convForward(x, this.linear(t, i), mode, term, what);
         return { y: out.z, logLikelihood: null, linearLogdet: out.logdet, reconstruction: out.reconstruction };
       }
       case 'smooth-leaky-relu': {

@@ -59,11 +59,16 @@ export interface Reconstruction {
    * snf-flow.ts); 0 leaves R trained by the likelihood terms only.
    */
   readonly weight: number;
+  /** false: the term trains R only (W's gradient omits it: the official code's `only_R_recon`); default true. */
+  readonly trainsForward?: boolean;
   /** Number of images in the batch (rows of x for dense; 1x1 convolutions see N H W rows of N images). */
   readonly images: number;
   /** Receives mean_n ||R W x_n - x_n||^2 (kept out of tidy: the caller disposes it). */
   readonly onValue?: (value: tf.Scalar) => void;
 }
+
+/** How a layer weighs its reconstruction term: c, and whether the term trains W as well as R. */
+export type ReconstructionTerm = Pick<Reconstruction, 'weight' | 'trainsForward'>;
 
 function reportReconstruction(e: tf.Tensor, reconstruction: Reconstruction): void {
   if (reconstruction.onValue) reconstruction.onValue(tf.keep(tf.div(tf.sum(tf.square(e)), reconstruction.images) as tf.Scalar));
@@ -73,10 +78,12 @@ function reportReconstruction(e: tf.Tensor, reconstruction: Reconstruction): voi
  * z = x W for x [N, D] and W [D, D] (row vectors) as a self-normalizing layer: besides the usual gradients for x and
  * W, R [D, D] (x ~ z R) gets the inverse model's data gradient -u^T dx with u = x W (paper eq. 9, delta_x through f),
  * and the reconstruction term c mean ||u R - x||^2 (x detached) adds its gradients to W and R without a second pass:
- * with e = u R - x and s = 2c / N, dW += x^T (s e R^T) and dR += u^T (s e). Bias is added by the caller (R sees z - b).
+ * with e = u R - x and s = 2c / N, dW += x^T (s e R^T) (unless trainsForward is false) and dR += u^T (s e). Bias is
+ * added by the caller (R sees z - b).
  */
 export function snfMatMul(x: tf.Tensor2D, w: tf.Tensor2D, r: tf.Tensor2D, reconstruction: Reconstruction = { weight: 0, images: x.shape[0] }): tf.Tensor2D {
   const s = (2 * reconstruction.weight) / reconstruction.images;
+  const toForward = s !== 0 && reconstruction.trainsForward !== false;
   const op = custom((xs, ws, rs, save) => {
     const u = tf.matMul(xs as tf.Tensor2D, ws as tf.Tensor2D);
     const e = tf.sub(tf.matMul(u, rs as tf.Tensor2D), xs as tf.Tensor);
@@ -86,7 +93,7 @@ export function snfMatMul(x: tf.Tensor2D, w: tf.Tensor2D, r: tf.Tensor2D, recons
       value: u,
       gradFunc: (dy, [x0, w0, r0, u0, e0]) => {
         const dx = tf.matMul(dy as tf.Tensor2D, tf.transpose(w0 as tf.Tensor2D));
-        const du = s === 0 ? dy : tf.add(dy, tf.mul(s, tf.matMul(e0 as tf.Tensor2D, tf.transpose(r0 as tf.Tensor2D))));
+        const du = toForward ? tf.add(dy, tf.mul(s, tf.matMul(e0 as tf.Tensor2D, tf.transpose(r0 as tf.Tensor2D)))) : dy;
         const dw = tf.matMul(tf.transpose(x0 as tf.Tensor2D), du as tf.Tensor2D);
         const dr = tf.matMul(tf.transpose(u0 as tf.Tensor2D), s === 0 ? tf.neg(dx) : tf.sub(tf.mul(s, e0!), dx));
         return [dx, dw, dr];
@@ -99,11 +106,13 @@ export function snfMatMul(x: tf.Tensor2D, w: tf.Tensor2D, r: tf.Tensor2D, recons
 /**
  * z = conv2d(x, W, 'same') for x [N, H, W, C], W [k, k, C, C] (k odd) as a self-normalizing layer: the convolutional
  * form of snfMatMul. R [k, k, C, C] (x ~ conv2d(z, R)) gets the kernel gradient of conv2d(u, R) for upstream -dx, and
- * the reconstruction term c mean ||conv(u, R) - x||^2 (x detached) adds its gradients to W and R in the same pass.
+ * the reconstruction term c mean ||conv(u, R) - x||^2 (x detached) adds its gradients to W (unless trainsForward is
+ * false) and R in the same pass.
  */
 export function snfConv2d(x: tf.Tensor4D, w: tf.Tensor4D, r: tf.Tensor4D, reconstruction: Reconstruction = { weight: 0, images: x.shape[0] }): tf.Tensor4D {
   const k = w.shape[0];
   const s = (2 * reconstruction.weight) / reconstruction.images;
+  const toForward = s !== 0 && reconstruction.trainsForward !== false;
   const op = custom((xs, ws, rs, save) => {
     const u = tf.conv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, 1, 'same');
     const e = tf.sub(tf.conv2d(u, rs as tf.Tensor4D, 1, 'same'), xs as tf.Tensor);
@@ -113,7 +122,7 @@ export function snfConv2d(x: tf.Tensor4D, w: tf.Tensor4D, r: tf.Tensor4D, recons
       value: u,
       gradFunc: (dy, [x0, w0, r0, u0, e0]) => {
         const dx = tf.conv2d(dy as tf.Tensor4D, flipKernel(w0 as tf.Tensor4D), 1, 'same');
-        const du = s === 0 ? dy : tf.add(dy, tf.mul(s, tf.conv2d(e0 as tf.Tensor4D, flipKernel(r0 as tf.Tensor4D), 1, 'same')));
+        const du = toForward ? tf.add(dy, tf.mul(s, tf.conv2d(e0 as tf.Tensor4D, flipKernel(r0 as tf.Tensor4D), 1, 'same'))) : dy;
         const dw = convKernelGradient(x0 as tf.Tensor4D, du as tf.Tensor4D, k);
         const dr = convKernelGradient(u0 as tf.Tensor4D, (s === 0 ? tf.neg(dx) : tf.sub(tf.mul(s, e0!), dx)) as tf.Tensor4D, k);
         return [dx, dw, dr];

@@ -3,7 +3,7 @@
  * settings the paper used for each. Invariant: every preset passes checkSnfSpec for the image it was built for.
  */
 import { UsageError } from '../../core/errors.js';
-import { checkSnfSpec, type GradientKind, type ImageShape, type SnfLayer, type SnfModelName, type SnfSpec } from './snf-spec.js';
+import { checkSnfSpec, type GradientKind, type ReconstructionGradient, type ImageShape, type SnfLayer, type SnfModelName, type SnfSpec } from './snf-spec.js';
 
 /** Choices a preset leaves open. */
 export interface SnfPresetOptions {
@@ -11,6 +11,8 @@ export interface SnfPresetOptions {
   readonly image: ImageShape;
   /** lambda; default: the paper's for this model and image (see defaultReconstructionWeight). */
   readonly reconstructionWeight?: number;
+  /** Which weights the reconstruction loss trains; default 'inverse' (R only). */
+  readonly reconstructionGradient?: ReconstructionGradient;
   /** glow: number of squeeze blocks (paper: 2 on MNIST, 3 on CIFAR-10). */
   readonly blocks?: number;
   /** glow: actnorm + 1x1 conv + coupling steps per block (paper: 16 on MNIST, 32 on CIFAR-10). */
@@ -85,6 +87,7 @@ export function snfPreset(model: SnfModelName, options: SnfPresetOptions): SnfSp
     image: options.image,
     logitAlpha: 1e-6,
     reconstructionWeight: options.reconstructionWeight ?? defaultReconstructionWeight(model, options.image),
+    reconstructionGradient: options.reconstructionGradient ?? 'inverse',
     layers,
   };
   try {

@@ -36,6 +36,8 @@ export function timingSpec(layer: TimedLayer, dimension: number, gradient: Gradi
       image: { height: dimension, width: 1, channels: 1 },
       logitAlpha: 1e-6,
       reconstructionWeight: 1,
+      // The costlier variant (the term's gradient reaches W too), so the SNF/exact ratio is a lower bound for the default.
+      reconstructionGradient: 'both',
       layers: [layer === 'dense' ? { kind: 'dense' } : { kind: 'conv', kernel: 3 }],
     },
     `the ${layer} timing model`,
