@@ -12,7 +12,7 @@ import { log } from '../../core/log.js';
 import { sha256Hex } from '../../core/sha256.js';
 import { atomicWrite } from '../../core/atomic-write.js';
 import { idfParams } from '../../arch/idf-params.js';
-import { paramCount } from '../../arch/param-list.js';
+import { effectiveParamCount } from '../../arch/param-list.js';
 import { idfMultiplyAdds } from '../../arch/idf-cost.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { exportIdf } from '../../train/export-idf.js';
@@ -71,7 +71,7 @@ export const exportCommand: CommandFactory = (ctx) =>
         channels: spec.imageChannels,
         description: flags.description ?? `IDF, ${spec.levels} levels x ${spec.couplingsPerLevel} couplings, ${spec.coupling.family} width ${spec.coupling.width}`,
         trainedOn: { dataset: training.name.replace(/\[.*$/, ''), imagesSeen: checkpoint.state.imagesSeen, trainHours: Number((checkpoint.state.trainSeconds / 3600).toFixed(3)), ...(checkpoint.state.settings.initializedFrom ? { initializedFrom: checkpoint.state.settings.initializedFrom } : {}) },
-        architecture: { levels: spec.levels, couplingsPerLevel: spec.couplingsPerLevel, coupling: spec.coupling, splitPrior: spec.splitPrior, topPrior: spec.topPrior, parameters: paramCount(idfParams(spec)), multiplyAddsPer32x32: idfMultiplyAdds(spec, 32, 32) },
+        architecture: { levels: spec.levels, couplingsPerLevel: spec.couplingsPerLevel, coupling: spec.coupling, splitPrior: spec.splitPrior, topPrior: spec.topPrior, parameters: effectiveParamCount(idfParams(spec)), multiplyAddsPer32x32: idfMultiplyAdds(spec, 32, 32) },
         results: { validationBpdFloat: checkpoint.state.bestValidationBpd },
       };
       await atomicWrite(path.join(outDir, 'manifest.json'), new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), { force: true });

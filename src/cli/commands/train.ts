@@ -15,7 +15,7 @@ import { describePresets, idfPreset, IDF_PRESET_NAMES } from '../../arch/idf-pre
 import { checkIdfSpec, type IdfSpec } from '../../arch/idf-spec.js';
 import { NET_FAMILIES, type NetFamily } from '../../arch/net-spec.js';
 import { idfParams } from '../../arch/idf-params.js';
-import { paramCount } from '../../arch/param-list.js';
+import { effectiveParamCount } from '../../arch/param-list.js';
 import { BACKENDS, type BackendName } from '../../train/backend.js';
 import { hasCheckpoint, loadCheckpoint } from '../../train/checkpoint.js';
 import { trainIdf, type TrainStart } from '../../train/trainer.js';
@@ -110,7 +110,7 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
       : { spec: specFromFlags(flags, full.channels) };
   const spec = 'spec' in start ? start.spec : 'init' in start ? start.init.spec : start.checkpoint.spec;
   if (spec.imageChannels !== full.channels) throw new UsageError(`the model codes ${spec.imageChannels}-channel images but ${full.name} has ${full.channels}`);
-  log.info({ dataset: full.name, train: train.count, validation: validation.count, params: paramCount(idfParams(spec)), workers: flags.workers, backend: flags.backend }, resuming ? 'resuming training' : initDir !== null ? `fine-tuning from ${flags.init}` : 'starting training');
+  log.info({ dataset: full.name, train: train.count, validation: validation.count, params: effectiveParamCount(idfParams(spec)), workers: flags.workers, backend: flags.backend }, resuming ? 'resuming training' : initDir !== null ? `fine-tuning from ${flags.init}` : 'starting training');
   const totalImages = flags.epochs !== undefined ? flags.epochs * train.count : train.count;
   const bar = startProgressBar(ctx, totalImages, 'train |{bar}| epoch {epoch} | {value}/{total} img | bpd {bpd} | {speed} img/s | ETA {eta_formatted}');
   // Ctrl-C (or SIGTERM) ends the run cleanly: the current step finishes, then validation and a final checkpoint.
