@@ -1,28 +1,21 @@
 /**
  * The fallback coder's mode-3 model, which files written before mode 4 hold and which decodes forever: a blend of
  * eight simple predictors, each weighted by the inverse of its recent errors around the sample (an integer form of
- * JPEG-XL's self-correcting weighted predictor), colour differences to G for R and B, per-context bias
- * cancellation, and a scale from per-context mean residuals where the context is the local error energy.
- * Everything is integer arithmetic in raster order (doubles only ever hold integers below 2^53), so an encoder and
- * a decoder that see the same samples compute the same parameters everywhere.
+ * JPEG-XL's self-correcting weighted predictor, fallback-predictor-blend.ts), colour differences to G for R and B,
+ * feedback of the blend's errors at N and W (and of R's at the pixel for B), per-context bias cancellation, and a
+ * scale from per-context mean residuals where the context is the local error energy. Everything is integer
+ * arithmetic in raster order, so an encoder and a decoder that see the same samples compute the same parameters
+ * everywhere.
  */
-import { SCALE_COUNT } from '../entropy/index.js';
-import { log2Times32 } from './fallback-model.js';
+import { ContextStatistics } from './fallback-context-statistics.js';
+import { logBin } from './fallback-log-scale.js';
+import { FallbackSampleModel } from './fallback-sample-model.js';
+import { FIXED_PREDICTORS, PredictorBlend } from './fallback-predictor-blend.js';
 
-/** Sub-predictors blended (MED, gradient, W + NE - N, N, W, (W + NE) / 2, and two more, see predict). */
-const PREDICTORS = 8;
 /** Error-energy bins: 0 for none, then 1 + floor(2 log2(energy)), capped. */
 const CONTEXT_BINS = 48;
 /** Scale index = 32 log2(mean |residual|) + SCALE_OFFSET (tuned on photos-train and usc-sipi-misc crops). */
 const SCALE_OFFSET = 115;
-/** Statistics halve when a context has seen this many samples, so they follow the image. */
-const HALVE_AT = 128;
-/** Initial statistics of a context: a mean |residual| of 4 from one pretend sample. */
-const INITIAL_ABS = 4;
-/** Numerator of a predictor's weight, 1 + floor(2^WEIGHT_BITS / (1 + its error sum)^2), for 8-bit samples. */
-const WEIGHT_BITS = 30;
-/** The same for 16-bit samples (smaller, so that every weighted sum stays an exact integer below 2^53). */
-const WEIGHT_BITS_16 = 22;
 /** B's blend moves by RED_WEIGHT / 16 of R's signed blend error at the same pixel (both as differences to G). */
 const RED_WEIGHT = 3;
 /** The blend moves by -ERROR_FEEDBACK / 32 of the signed blend errors at N and W (it overshoots otherwise). */
@@ -33,35 +26,13 @@ const ERROR_FEEDBACK = 3;
  * order; same protocol as FallbackModel: `predict` for sample (x, y, c), code it under `muQ` and `scaleIndex`, then
  * `update` with its value.
  */
-export class FallbackBlendModel {
-  /** Fixed-point mu of the sample last predicted (8 fractional bits). */
-  muQ = 0;
-  /** Scale index of the sample last predicted. */
-  scaleIndex = 0;
-  /** Whether channels 0 and 2 are coded as differences to channel 1 (three-channel groups). */
-  readonly colourDifferences: boolean;
-  /** Largest sample value (255 or 65535). */
-  readonly maxValue: number;
-
-  private readonly weightNumerator: number;
-  private readonly sumAbs: Float64Array;
-  private readonly sumSigned: Float64Array;
-  private readonly count: Int32Array;
-  /** Per predictor, |2 v - P| of each sample of the previous and current row (x * C + c) * PREDICTORS + i. */
-  private predictorErrorsUp: Int32Array;
-  private predictorErrorsRow: Int32Array;
-  /** |256 v - z| (z the blend) of each sample of the previous and current row, (x * C + c). */
-  private errorsUp: Int32Array;
-  private errorsRow: Int32Array;
-  /** 256 v - z of each sample of the previous and current row. */
-  private signedUp: Int32Array;
-  private signedRow: Int32Array;
-  private row = 0;
-  /** Twice each sub-prediction of the sample last predicted (in the channel's own domain). */
-  private readonly subPredictions = new Int32Array(PREDICTORS);
-  private offset = 0;
+export class FallbackBlendModel extends FallbackSampleModel {
+  private readonly blender: PredictorBlend;
+  /** Per context (bin * channels + c): A, N, and B summing blend errors in 1/256 units. */
+  private readonly statistics: ContextStatistics;
   private blendQ = 0;
   private context = 0;
+  /** |d| of G and d of R at the pixel being coded (three-channel groups). */
   private referenceError = 0;
   private redError = 0;
 
@@ -70,29 +41,10 @@ export class FallbackBlendModel {
    * @param channels interleaved channels, 1..4
    * @param maxValue largest sample value (255 or 65535)
    */
-  constructor(
-    private readonly width: number,
-    private readonly channels: number,
-    maxValue: number,
-  ) {
-    this.maxValue = maxValue;
-    this.colourDifferences = channels === 3;
-    this.weightNumerator = 2 ** (maxValue > 255 ? WEIGHT_BITS_16 : WEIGHT_BITS);
-    const contexts = CONTEXT_BINS * channels;
-    this.sumAbs = new Float64Array(contexts).fill(INITIAL_ABS * 256);
-    this.sumSigned = new Float64Array(contexts);
-    this.count = new Int32Array(contexts).fill(1);
-    this.predictorErrorsUp = new Int32Array(width * channels * PREDICTORS);
-    this.predictorErrorsRow = new Int32Array(width * channels * PREDICTORS);
-    this.errorsUp = new Int32Array(width * channels);
-    this.errorsRow = new Int32Array(width * channels);
-    this.signedUp = new Int32Array(width * channels);
-    this.signedRow = new Int32Array(width * channels);
-  }
-
-  /** Channel coding order within a pixel: G first for three-channel groups (the reference of R and B). */
-  channelOrder(): Int32Array {
-    return this.colourDifferences ? Int32Array.of(1, 0, 2) : Int32Array.from({ length: this.channels }, (_, c) => c);
+  constructor(width: number, channels: number, maxValue: number) {
+    super(width, channels, maxValue);
+    this.blender = new PredictorBlend(width, channels, maxValue, FIXED_PREDICTORS);
+    this.statistics = new ContextStatistics(CONTEXT_BINS * channels);
   }
 
   /**
@@ -100,140 +52,37 @@ export class FallbackBlendModel {
    * same pixel for R and B, to be final in `samples`.
    * @param samples the group's interleaved samples (width * height * channels)
    */
-  predict(samples: Int32Array, x: number, y: number, c: number): void {
+  override predict(samples: Int32Array, x: number, y: number, c: number): void {
     const C = this.channels;
-    const W = this.width;
-    if (y !== this.row) {
-      this.row = y;
-      [this.predictorErrorsUp, this.predictorErrorsRow] = [this.predictorErrorsRow, this.predictorErrorsUp];
-      [this.errorsUp, this.errorsRow] = [this.errorsRow, this.errorsUp];
-      [this.signedUp, this.signedRow] = [this.signedRow, this.signedUp];
-    }
-    const useRef = this.colourDifferences && c !== 1;
-    const ref = useRef ? 1 - c : 0;
-    const i = (y * W + x) * C + c;
-    let a: number;
-    let b: number;
-    let nw: number;
-    let ne: number;
-    if (y === 0) {
-      if (x === 0) a = useRef ? 0 : (this.maxValue + 1) >> 1;
-      else a = samples[i - C]! - (useRef ? samples[i - C + ref]! : 0);
-      b = a;
-      nw = a;
-      ne = a;
-    } else {
-      const up = i - W * C;
-      b = samples[up]! - (useRef ? samples[up + ref]! : 0);
-      a = x > 0 ? samples[i - C]! - (useRef ? samples[i - C + ref]! : 0) : b;
-      nw = x > 0 ? samples[up - C]! - (useRef ? samples[up - C + ref]! : 0) : b;
-      ne = x < W - 1 ? samples[up + C]! - (useRef ? samples[up + C + ref]! : 0) : b;
-    }
-    const high = a > b ? a : b;
-    const low = a > b ? b : a;
-    const med = nw >= high ? low : nw <= low ? high : a + b - nw;
-    const sub = this.subPredictions;
-    sub[0] = 2 * med;
-    sub[1] = 2 * (a + b - nw);
-    sub[2] = 2 * (a + ne - b);
-    sub[3] = 2 * b;
-    sub[4] = 2 * a;
-    sub[5] = a + ne;
-    // R and B: MED and gradient of the plain channel (less G), for where colour differences predict worse.
-    if (useRef && y > 0 && x > 0) {
-      const g = samples[i + ref]!;
-      const pa = samples[i - C]!;
-      const pb = samples[i - W * C]!;
-      const pnw = samples[i - W * C - C]!;
-      const ph = pa > pb ? pa : pb;
-      const pl = pa > pb ? pb : pa;
-      sub[6] = 2 * ((pnw >= ph ? pl : pnw <= pl ? ph : pa + pb - pnw) - g);
-      sub[7] = 2 * (pa + pb - pnw - g);
-    } else {
-      sub[6] = 2 * ne;
-      sub[7] = b + nw;
-    }
-    // Weights from each predictor's errors at N, W, NW, NE (N and W count twice).
-    const up = this.predictorErrorsUp;
-    const cur = this.predictorErrorsRow;
-    const s = (x * C + c) * PREDICTORS;
-    const hasUp = y > 0;
-    const hasLeft = x > 0;
-    const hasRight = x < W - 1;
-    const sC = C * PREDICTORS;
-    let weightSum = 0;
-    let weighted = 0;
-    for (let k = 0; k < PREDICTORS; k++) {
-      let e = 0;
-      if (hasUp) {
-        e += 2 * up[s + k]!;
-        e += hasLeft ? up[s - sC + k]! : up[s + k]!;
-        e += hasRight ? up[s + sC + k]! : up[s + k]!;
-      }
-      if (hasLeft) e += 2 * cur[s - sC + k]!;
-      const w = 1 + Math.floor(this.weightNumerator / ((1 + e) * (1 + e)));
-      weightSum += w;
-      weighted += w * sub[k]!;
-    }
-    // weighted / weightSum is twice the blend; muQ carries 8 fractional bits.
-    let blend = Math.floor((weighted * 128) / weightSum);
+    const blender = this.blender;
+    blender.start(samples, x, y, c);
+    const nb = blender.neighbours;
+    let blend = blender.blend(x, y, c);
     const t = x * C + c;
-    blend -= (((hasUp ? this.signedUp[t]! : 0) + (hasLeft ? this.signedRow[t - C]! : 0)) * ERROR_FEEDBACK) >> 5;
-    if (useRef) blend += samples[i + ref]! * 256;
+    blend -= (((y > 0 ? blender.signedUp[t]! : 0) + (x > 0 ? blender.signedRow[t - C]! : 0)) * ERROR_FEEDBACK) >> 5;
+    blend += blender.offset * 256;
     if (c === 2 && this.colourDifferences) blend += (this.redError * RED_WEIGHT) >> 4;
     const muMax = this.maxValue * 256;
     blend = blend < 0 ? 0 : blend > muMax ? muMax : blend;
     // Context: error energy of the blend at the causal neighbours (plus the G error for R and B) and the gradients.
-    const eu = this.errorsUp;
-    const er = this.errorsRow;
-    let energy = 0;
-    if (hasUp) energy += eu[t]! + ((hasLeft ? eu[t - C]! : eu[t]!) >> 1) + ((hasRight ? eu[t + C]! : eu[t]!) >> 1);
-    if (hasLeft) energy += er[t - C]!;
-    if (useRef) energy += this.referenceError;
-    energy += (Math.abs(ne - b) + Math.abs(b - nw) + Math.abs(nw - a)) * 128;
-    energy = (energy + 64) >> 7;
-    let bin = energy === 0 ? 0 : 1 + ((log2Times32(energy) * 2) >> 5);
-    if (bin >= CONTEXT_BINS) bin = CONTEXT_BINS - 1;
-    const q = bin * C + c;
-    const n = this.count[q]!;
-    const meanAbs256 = Math.floor(this.sumAbs[q]! / n);
-    let k = meanAbs256 === 0 ? 0 : log2Times32(meanAbs256) - 256 + SCALE_OFFSET;
-    k = k < 0 ? 0 : k >= SCALE_COUNT ? SCALE_COUNT - 1 : k;
-    let mu = blend + Math.floor(this.sumSigned[q]! / n);
+    let energy = blender.neighbourErrorEnergy(x, y, c);
+    if (nb.differences) energy += this.referenceError;
+    energy += nb.gradients() * 128;
+    const q = logBin((energy + 64) >> 7, CONTEXT_BINS) * C + c;
+    let mu = blend + this.statistics.bias(q, 1);
     mu = mu < 0 ? 0 : mu > muMax ? muMax : mu;
-    this.offset = useRef ? samples[i + ref]! : 0;
     this.blendQ = blend;
     this.context = q;
     this.muQ = mu;
-    this.scaleIndex = k;
+    this.scaleIndex = this.statistics.scaleIndex(q, SCALE_OFFSET);
   }
 
   /** Records the value of the sample last predicted (x, c as given to predict). */
-  update(value: number, x: number, c: number): void {
-    const C = this.channels;
-    const v2 = 2 * (value - this.offset);
-    const sub = this.subPredictions;
-    const s = (x * C + c) * PREDICTORS;
-    const cur = this.predictorErrorsRow;
-    for (let k = 0; k < PREDICTORS; k++) {
-      const d = v2 - sub[k]!;
-      cur[s + k] = d < 0 ? -d : d;
-    }
-    const e = value * 256 - this.blendQ;
-    const absE = e < 0 ? -e : e;
-    this.errorsRow[x * C + c] = absE;
-    this.signedRow[x * C + c] = e;
-    if (this.colourDifferences && c === 1) this.referenceError = absE;
+  override update(value: number, x: number, c: number): void {
+    const e = this.blender.record(value, this.blendQ, x, c);
+    if (this.colourDifferences && c === 1) this.referenceError = e < 0 ? -e : e;
     if (this.colourDifferences && c === 0) this.redError = e;
-    const q = this.context;
     const corrected = value * 256 - this.muQ;
-    this.sumAbs[q]! += corrected < 0 ? -corrected : corrected;
-    this.sumSigned[q]! += e;
-    if (++this.count[q]! >= HALVE_AT) {
-      this.sumAbs[q] = Math.floor(this.sumAbs[q]! / 2);
-      const sg = this.sumSigned[q]!;
-      this.sumSigned[q] = sg >= 0 ? Math.floor(sg / 2) : -Math.floor(-sg / 2);
-      this.count[q]! >>= 1;
-    }
+    this.statistics.record(this.context, corrected < 0 ? -corrected : corrected, e);
   }
 }

@@ -12,6 +12,7 @@ import { RansDecoder, RansEncoder } from '../entropy/index.js';
 import { FallbackBlendModel } from './fallback-blend-model.js';
 import { FallbackLmsModel } from './fallback-lms-model.js';
 import { FallbackModel } from './fallback-model.js';
+import type { FallbackSampleModel } from './fallback-sample-model.js';
 
 /** Interleaved samples of one plane group: 8-bit or 16-bit. */
 export type Samples = Uint8Array | Uint16Array;
@@ -28,17 +29,8 @@ export type PredictiveMode = typeof FALLBACK_MODE.predictive | typeof FALLBACK_M
 /** The predictive mode the encoder writes: 4 (LMS) since it replaced mode 3 (and that mode 1), which still decode. */
 export const ENCODER_MODE = FALLBACK_MODE.lms;
 
-/** What the predictive modes (1, 3 and 4) need of their model. */
-interface SampleModel {
-  muQ: number;
-  scaleIndex: number;
-  channelOrder(): Int32Array;
-  predict(samples: Int32Array, x: number, y: number, c: number): void;
-  update(value: number, x: number, c: number): void;
-}
-
 /** The model of predictive mode `mode` (1, 3 or 4). */
-function modelFor(mode: number, width: number, channels: number, maxValue: number): SampleModel {
+function modelFor(mode: number, width: number, channels: number, maxValue: number): FallbackSampleModel {
   if (mode === FALLBACK_MODE.lms) return new FallbackLmsModel(width, channels, maxValue);
   return mode === FALLBACK_MODE.blend
     ? new FallbackBlendModel(width, channels, maxValue)
