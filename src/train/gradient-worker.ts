@@ -8,6 +8,9 @@ import { startBackend } from './backend.js';
 import { idfParams } from '../arch/idf-params.js';
 import { paramOffsets } from '../arch/param-list.js';
 import { idfLogLikelihood } from './idf-graph.js';
+import { serveRequests } from './serve-requests.js';
+import { SharedVariables } from './shared-variables.js';
+import type { Unnumbered } from './worker-fleet.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -20,17 +23,8 @@ const dims = imageSize;
 const centre = 2 ** (init.spec.bitDepth - 1);
 
 await startBackend(init.backend);
-const offsets = [...paramOffsets(idfParams(init.spec))];
-const variables = new Map<string, tf.Variable>();
-for (const [name, { offset, size, shape }] of offsets) {
-  variables.set(name, tf.variable(tf.tensor(params.subarray(offset, offset + size), [...shape]), true, name));
-}
-
-function loadParams(): void {
-  for (const [name, { offset, size, shape }] of offsets) {
-    tf.tidy(() => variables.get(name)!.assign(tf.tensor(params.subarray(offset, offset + size), [...shape])));
-  }
-}
+const shared = new SharedVariables(paramOffsets(idfParams(init.spec)), params);
+const { variables } = shared;
 
 /** Centred float pixels of the given images, optionally mirrored. */
 function batchOf(indices: readonly number[], flips?: readonly boolean[]): tf.Tensor4D {
@@ -55,38 +49,24 @@ function batchOf(indices: readonly number[], flips?: readonly boolean[]): tf.Ten
 }
 
 function step(indices: readonly number[], flips: readonly boolean[]): { bitsSum: number; count: number } {
-  loadParams();
+  shared.load();
   const pixels = batchOf(indices, flips);
   // Sum (not mean) of per-image bits/dim, so the main thread can add workers' gradients and divide once.
   const { value, grads } = tf.variableGrads(() => tf.div(tf.neg(tf.sum(idfLogLikelihood(init.spec, variables, pixels))), dims * Math.LN2) as tf.Scalar);
   const bitsSum = value.dataSync()[0]!;
-  for (const [name, { offset, size }] of offsets) {
-    const g = grads[name];
-    if (g) grad.set(g.dataSync() as Float32Array, offset);
-    else grad.fill(0, offset, offset + size);
-  }
+  shared.writeGradients(grads, grad);
   tf.dispose([pixels, value, ...Object.values(grads)]);
   return { bitsSum, count: indices.length };
 }
 
 function evaluate(indices: readonly number[]): number[] {
-  loadParams();
+  shared.load();
   return tf.tidy(() => {
     const nats = idfLogLikelihood(init.spec, variables, batchOf(indices));
     return Array.from(nats.dataSync(), (value) => -value / (dims * Math.LN2));
   });
 }
 
-port.on('message', (request: WorkerRequest) => {
-  try {
-    if (request.kind === 'step') {
-      port.postMessage({ kind: 'step', id: request.id, ...step(request.indices, request.flips) } satisfies WorkerReply);
-    } else {
-      port.postMessage({ kind: 'eval', id: request.id, bits: evaluate(request.indices) } satisfies WorkerReply);
-    }
-  } catch (error) {
-    const e = error as Error;
-    port.postMessage({ kind: 'error', id: request.id, message: e.message, stack: e.stack } satisfies WorkerReply);
-  }
-});
-port.postMessage({ kind: 'ready' } satisfies WorkerReply);
+serveRequests<WorkerRequest>(port, (request): Unnumbered<WorkerReply> =>
+  request.kind === 'step' ? { kind: 'step', ...step(request.indices, request.flips) } : { kind: 'eval', bits: evaluate(request.indices) },
+);

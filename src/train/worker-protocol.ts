@@ -5,6 +5,7 @@
  */
 import type { IdfSpec } from '../arch/idf-spec.js';
 import type { BackendName } from './backend.js';
+import type { ErrorReply, ReadyMessage } from './worker-fleet.js';
 
 /** Sent once when a worker starts (as workerData). */
 export interface WorkerInit {
@@ -28,7 +29,7 @@ export type WorkerRequest =
 
 /** Worker -> main. `bitsSum` is the sum of the images' bits/dim; `bits` has one bits/dim value per image (eval). */
 export type WorkerReply =
-  | { readonly kind: 'ready' }
+  | ReadyMessage
   | { readonly kind: 'step'; readonly id: number; readonly bitsSum: number; readonly count: number }
   | { readonly kind: 'eval'; readonly id: number; readonly bits: readonly number[] }
-  | { readonly kind: 'error'; readonly id: number; readonly message: string; readonly stack?: string };
+  | ErrorReply;

@@ -4,6 +4,7 @@
  * writes parameters only while no request is running.
  */
 import type { BackendName } from '../../train/backend.js';
+import type { ErrorReply, ReadyMessage } from '../../train/worker-fleet.js';
 import type { BlrnetSpec } from './blrnet-spec.js';
 
 /** Sent once when a worker starts (as workerData). */
@@ -32,7 +33,7 @@ export type BlrnetWorkerRequest =
 
 /** Worker -> main. Sums over the worker's images; `moments` per layer, flattened like the running moments. */
 export type BlrnetWorkerReply =
-  | { readonly kind: 'ready' }
+  | ReadyMessage
   | { readonly kind: 'step'; readonly id: number; readonly lossSum: number; readonly correct: number; readonly count: number; readonly moments: Float32Array }
   | { readonly kind: 'propagate'; readonly id: number; readonly lossSum: number; readonly correct: number; readonly count: number }
-  | { readonly kind: 'error'; readonly id: number; readonly message: string; readonly stack?: string };
+  | ErrorReply;

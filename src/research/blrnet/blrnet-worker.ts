@@ -6,6 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { startBackend } from '../../train/backend.js';
+import { serveRequests } from '../../train/serve-requests.js';
+import { SharedVariables } from '../../train/shared-variables.js';
 import { blrnetOffsets, bnStatsLength, layerMomentsOf } from './blrnet-params.js';
 import { inputBatch, propagateForward, trainingForward } from './blrnet-graph.js';
 import type { BlrnetWorkerInit, BlrnetWorkerReply, BlrnetWorkerRequest } from './blrnet-worker-protocol.js';
@@ -18,17 +20,8 @@ const images = new Uint8Array(init.images);
 const labels = new Uint16Array(init.labels);
 
 await startBackend(init.backend);
-const offsets = [...blrnetOffsets(init.spec)];
-const variables = new Map<string, tf.Variable>();
-for (const [name, { offset, size, shape }] of offsets) {
-  variables.set(name, tf.variable(tf.tensor(params.subarray(offset, offset + size), [...shape]), true, name));
-}
-
-function loadParams(): void {
-  for (const [name, { offset, size, shape }] of offsets) {
-    tf.tidy(() => variables.get(name)!.assign(tf.tensor(params.subarray(offset, offset + size), [...shape])));
-  }
-}
+const shared = new SharedVariables(blrnetOffsets(init.spec), params);
+const { variables } = shared;
 
 function labelsOf(indices: readonly number[]): Int32Array {
   return Int32Array.from(indices, (i) => labels[i]!);
@@ -40,7 +33,7 @@ function correctCount(logits: tf.Tensor2D, truth: Int32Array): number {
 }
 
 function step(indices: readonly number[], flips: readonly boolean[], seed: number): BlrnetWorkerReply {
-  loadParams();
+  shared.load();
   const x = inputBatch(images, init.height, init.width, init.channels, indices, flips);
   const truth = labelsOf(indices);
   let correct = 0;
@@ -56,17 +49,13 @@ function step(indices: readonly number[], flips: readonly boolean[], seed: numbe
     return tf.mul(pass.loss, indices.length) as tf.Scalar;
   });
   const lossSum = value.dataSync()[0]!;
-  for (const [name, { offset, size }] of offsets) {
-    const g = grads[name];
-    if (g) grad.set(g.dataSync() as Float32Array, offset);
-    else grad.fill(0, offset, offset + size);
-  }
+  shared.writeGradients(grads, grad);
   tf.dispose([x, value, ...Object.values(grads)]);
   return { kind: 'step', id: 0, lossSum, correct, count: indices.length, moments };
 }
 
 function propagate(indices: readonly number[], running: Float32Array): BlrnetWorkerReply {
-  loadParams();
+  shared.load();
   const truth = labelsOf(indices);
   return tf.tidy(() => {
     const logits = propagateForward(init.spec, variables, layerMomentsOf(init.spec, running), inputBatch(images, init.height, init.width, init.channels, indices));
@@ -76,13 +65,4 @@ function propagate(indices: readonly number[], running: Float32Array): BlrnetWor
   });
 }
 
-port.on('message', (request: BlrnetWorkerRequest) => {
-  try {
-    const reply = request.kind === 'step' ? step(request.indices, request.flips, request.seed) : propagate(request.indices, request.running);
-    port.postMessage({ ...reply, id: request.id });
-  } catch (error) {
-    const e = error as Error;
-    port.postMessage({ kind: 'error', id: request.id, message: e.message, stack: e.stack } satisfies BlrnetWorkerReply);
-  }
-});
-port.postMessage({ kind: 'ready' } satisfies BlrnetWorkerReply);
+serveRequests<BlrnetWorkerRequest>(port, (request) => (request.kind === 'step' ? step(request.indices, request.flips, request.seed) : propagate(request.indices, request.running)));

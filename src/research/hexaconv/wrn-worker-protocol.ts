@@ -5,6 +5,7 @@
  * request is in flight; each worker writes only its own `grad` and `moments`.
  */
 import type { BackendName } from '../../train/backend.js';
+import type { ErrorReply, ReadyMessage } from '../../train/worker-fleet.js';
 import type { Augmentation, Normalisation } from './input-pipeline.js';
 import type { WrnSpec } from './wrn-spec.js';
 
@@ -34,7 +35,7 @@ export type WrnWorkerRequest =
 
 /** Worker -> main: summed cross-entropy (nats) and correct predictions of the images; `predictions` for eval. */
 export type WrnWorkerReply =
-  | { readonly kind: 'ready' }
+  | ReadyMessage
   | { readonly kind: 'step'; readonly id: number; readonly lossSum: number; readonly correct: number }
   | { readonly kind: 'eval'; readonly id: number; readonly lossSum: number; readonly correct: number; readonly predictions: readonly number[] }
-  | { readonly kind: 'error'; readonly id: number; readonly message: string; readonly stack?: string };
+  | ErrorReply;

@@ -6,6 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { startBackend } from '../../train/backend.js';
+import { serveRequests } from '../../train/serve-requests.js';
+import { SharedVariables } from '../../train/shared-variables.js';
+import type { Unnumbered } from '../../train/worker-fleet.js';
 import { paramOffsets } from '../../arch/param-list.js';
 import { featureFloatsPerImage, normLayers, wrnParams } from './wrn-spec.js';
 import { WrnGraph, crossEntropySum } from './wrn-graph.js';
@@ -27,19 +30,15 @@ const imageBytes = spec.imageSize * spec.imageSize * spec.imageChannels;
 await startBackend(init.backend);
 const graph = new WrnGraph(spec);
 const pipeline = new InputPipeline(graph.layout.grids[0]!, spec.imageSize, spec.imageChannels, init.normalisation);
-const offsets = [...paramOffsets(wrnParams(spec))];
-const variables = new Map<string, tf.Variable>();
-for (const [name, { offset, size, shape }] of offsets) variables.set(name, tf.variable(tf.tensor(params.subarray(offset, offset + size), [...shape]), true, name));
+const offsets = paramOffsets(wrnParams(spec));
+const shared = new SharedVariables(offsets, params);
+const { variables } = shared;
 /** Offset of each normalisation layer's mean in `running` / `moments`; its variance follows after `channels`. */
 const normOffsets = new Map<string, { offset: number; channels: number }>();
 let normSize = 0;
 for (const norm of normLayers(graph.layout)) {
   normOffsets.set(norm.name, { offset: normSize, channels: norm.channels });
   normSize += 2 * norm.channels;
-}
-
-function loadParams(): void {
-  for (const [name, { offset, size, shape }] of offsets) tf.tidy(() => variables.get(name)!.assign(tf.tensor(params.subarray(offset, offset + size), [...shape])));
 }
 
 function batchOf(indices: readonly number[], augmentations?: readonly Augmentation[]): { x: tf.Tensor4D; y: Int32Array } {
@@ -106,7 +105,7 @@ function chunkStep(indices: readonly number[], augmentations: readonly Augmentat
 
 /** One share of a batch: summed gradient into `grad`, pooled moments of its chunks into `moments`. */
 function step(indices: readonly number[], augmentations: readonly Augmentation[]): { lossSum: number; correct: number } {
-  loadParams();
+  shared.load();
   grad.fill(0);
   const momentSums = new Float64Array(moments.length);
   const squareSums = new Float64Array(moments.length);
@@ -130,7 +129,7 @@ function step(indices: readonly number[], augmentations: readonly Augmentation[]
 
 /** Predictions with the running moments, chunk by chunk (inference holds a scope's feature maps until it closes). */
 function evaluate(indices: readonly number[]): { lossSum: number; correct: number; predictions: number[] } {
-  loadParams();
+  shared.load();
   const stats = new Map<string, BatchMoments>();
   for (const [layer, { offset, channels }] of normOffsets) {
     stats.set(layer, { mean: tf.tensor1d(running.slice(offset, offset + channels)), variance: tf.tensor1d(running.slice(offset + channels, offset + 2 * channels)) });
@@ -154,13 +153,6 @@ function evaluate(indices: readonly number[]): { lossSum: number; correct: numbe
   return { lossSum, correct, predictions };
 }
 
-port.on('message', (request: WrnWorkerRequest) => {
-  try {
-    if (request.kind === 'step') port.postMessage({ kind: 'step', id: request.id, ...step(request.indices, request.augmentations) } satisfies WrnWorkerReply);
-    else port.postMessage({ kind: 'eval', id: request.id, ...evaluate(request.indices) } satisfies WrnWorkerReply);
-  } catch (error) {
-    const e = error as Error;
-    port.postMessage({ kind: 'error', id: request.id, message: e.message, stack: e.stack } satisfies WrnWorkerReply);
-  }
-});
-port.postMessage({ kind: 'ready' } satisfies WrnWorkerReply);
+serveRequests<WrnWorkerRequest>(port, (request): Unnumbered<WrnWorkerReply> =>
+  request.kind === 'step' ? { kind: 'step', ...step(request.indices, request.augmentations) } : { kind: 'eval', ...evaluate(request.indices) },
+);
