@@ -1,11 +1,9 @@
 /**
- * The fallback coder's mode-3 model, which files written before mode 4 hold and which decodes forever: a blend of
- * eight simple predictors, each weighted by the inverse of its recent errors around the sample (an integer form of
- * JPEG-XL's self-correcting weighted predictor, fallback-predictor-blend.ts), colour differences to G for R and B,
- * feedback of the blend's errors at N and W (and of R's at the pixel for B), per-context bias cancellation, and a
- * scale from per-context mean residuals where the context is the local error energy. Everything is integer
- * arithmetic in raster order, so an encoder and a decoder that see the same samples compute the same parameters
- * everywhere.
+ * The fallback coder's mode-3 model, which files written before mode 4 hold and which decodes forever: the blend of
+ * eight predictors weighted by their recent errors (fallback-predictor-blend.ts), moved against its own errors at N
+ * and W (and by R's at the pixel for B), colour differences to G for R and B, per-context bias cancellation, and a
+ * scale from per-context mean residuals where the context is the local error energy. Integer arithmetic in raster
+ * order, so an encoder and a decoder that see the same samples compute the same parameters everywhere.
  */
 import { ContextStatistics } from './fallback-context-statistics.js';
 import { logBin } from './fallback-log-scale.js';
@@ -23,8 +21,7 @@ const ERROR_FEEDBACK = 3;
 
 /**
  * Running state of one plane group (1..4 interleaved channels of one tile) while it is coded or decoded in raster
- * order; same protocol as FallbackModel: `predict` for sample (x, y, c), code it under `muQ` and `scaleIndex`, then
- * `update` with its value.
+ * order, with FallbackSampleModel's protocol.
  */
 export class FallbackBlendModel extends FallbackSampleModel {
   private readonly blender: PredictorBlend;

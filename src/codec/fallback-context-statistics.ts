@@ -4,7 +4,7 @@
  * reaches 128 so that they follow the image. They give a context's scale index and its bias. Invariant: every
  * stored value is an integer below 2^53 (doubles hold them exactly), so both ends of a stream agree everywhere.
  */
-import { scaleIndexOf } from './fallback-log-scale.js';
+import { meanAbsScaleIndex } from './fallback-log-scale.js';
 
 /** Statistics halve when a context has seen this many samples. */
 const HALVE_AT = 128;
@@ -25,12 +25,12 @@ export class ContextStatistics {
   }
 
   /**
-   * Context q's scale index: scaleIndexOf(floor(A / N), scaleOffset).
+   * Context q's scale index: meanAbsScaleIndex(floor(A / N), scaleOffset).
    * @param q the context, 0..contexts - 1
-   * @param scaleOffset the mode's offset (see scaleIndexOf)
+   * @param scaleOffset the mode's offset (see meanAbsScaleIndex)
    */
   scaleIndex(q: number, scaleOffset: number): number {
-    return scaleIndexOf(Math.floor(this.sumAbs[q]! / this.count[q]!), scaleOffset);
+    return meanAbsScaleIndex(Math.floor(this.sumAbs[q]! / this.count[q]!), scaleOffset);
   }
 
   /**

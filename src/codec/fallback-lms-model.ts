@@ -39,8 +39,7 @@ function clamp(v: number, max: number): number {
 
 /**
  * Running state of one plane group (1..4 interleaved channels of one tile) while it is coded or decoded in raster
- * order; same protocol as FallbackModel: `predict` for sample (x, y, c), code it under `muQ` and `scaleIndex`, then
- * `update` with its value.
+ * order, with FallbackSampleModel's protocol.
  */
 export class FallbackLmsModel extends FallbackSampleModel {
   private readonly blender: PredictorBlend;

@@ -33,7 +33,7 @@ export function logBin(value: number, bins: number): number {
  * @param meanAbs256 the floored mean |residual| in 1/256 units, an integer >= 0
  * @param scaleOffset the mode's offset (117 for mode 1, 115 for modes 3 and 4)
  */
-export function scaleIndexOf(meanAbs256: number, scaleOffset: number): number {
+export function meanAbsScaleIndex(meanAbs256: number, scaleOffset: number): number {
   if (meanAbs256 === 0) return 0;
   const k = log2Times32(meanAbs256) - 256 + scaleOffset;
   return k < 0 ? 0 : k >= SCALE_COUNT ? SCALE_COUNT - 1 : k;

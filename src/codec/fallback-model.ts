@@ -21,8 +21,7 @@ const SCALE_OFFSET = 117;
 
 /**
  * Running state of one plane group (1..4 interleaved channels of one tile) while it is coded or decoded in raster
- * order. Call `predict` for sample (x, y, c) once every earlier sample is known, code the sample under `muQ` and
- * `scaleIndex`, then call `update` with the sample's value.
+ * order, with FallbackSampleModel's protocol.
  */
 export class FallbackModel extends FallbackSampleModel {
   private readonly neighbours: CausalNeighbours;

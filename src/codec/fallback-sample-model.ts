@@ -27,7 +27,7 @@ export abstract class FallbackSampleModel {
     this.colourDifferences = channels === 3;
   }
 
-  /** Channel coding order within a pixel: G, R, B for three-channel groups (G is R's and B's reference), else 0, 1, ... */
+  /** Channel coding order within a pixel: G, R, B for three-channel groups (G is R's and B's reference), else 0..3. */
   channelOrder(): Int32Array {
     return this.colourDifferences ? Int32Array.of(1, 0, 2) : Int32Array.from({ length: this.channels }, (_, c) => c);
   }
