@@ -223,31 +223,23 @@ test('the reconstruction term inside snfMatMul / snfConv2d has the gradient of c
 });
 
 test('a reconstruction term that does not train the forward weights leaves W its likelihood gradient and R the same gradient', () => {
-  tf.tidy(() => {
-    const x = tf.tensor2d(normals(30, 40), [5, 6]);
-    const w = tf.tensor2d(normals(36, 41), [6, 6]);
-    const r = tf.tensor2d(normals(36, 42), [6, 6]);
-    const probe = tf.tensor2d(normals(30, 43), [5, 6]);
+  type Layer = (x: tf.Tensor, w: tf.Tensor, r: tf.Tensor, term: { weight: number; trainsForward: boolean; images: number }) => tf.Tensor;
+  const check = (layer: Layer, x: tf.Tensor, w: tf.Tensor, r: tf.Tensor, probe: tf.Tensor) => {
+    const images = x.shape[0]!;
     const grads = (trainsForward: boolean, weight: number) =>
-      tf.grads((ws: tf.Tensor, rs: tf.Tensor) => tf.sum(tf.mul(snfMatMul(x, ws as tf.Tensor2D, rs as tf.Tensor2D, { weight, trainsForward, images: 5 }), probe)))([w, r]);
+      tf.grads((ws: tf.Tensor, rs: tf.Tensor) => tf.sum(tf.mul(layer(x, ws, rs, { weight, trainsForward, images }), probe)))([w, r]);
     const [dwInverseOnly, drInverseOnly] = grads(false, 0.7);
     const [dwNoTerm] = grads(false, 0);
-    const [, drBoth] = grads(true, 0.7);
+    const [dwBoth, drBoth] = grads(true, 0.7);
     assert.deepEqual(Array.from(dwInverseOnly!.dataSync()), Array.from(dwNoTerm!.dataSync()));
     assert.ok(relativeError(drInverseOnly!.dataSync(), drBoth!.dataSync()) < 1e-6);
-
-    const xc = tf.tensor4d(normals(80, 44), [2, 5, 4, 2]);
-    const wc = tf.tensor4d(normals(36, 45), [3, 3, 2, 2]);
-    const rc = tf.tensor4d(normals(36, 46), [3, 3, 2, 2]);
-    const probeC = tf.tensor4d(normals(80, 47), [2, 5, 4, 2]);
-    const convGrads = (trainsForward: boolean, weight: number) =>
-      tf.grads((ws: tf.Tensor, rs: tf.Tensor) => tf.sum(tf.mul(snfConv2d(xc, ws as tf.Tensor4D, rs as tf.Tensor4D, { weight, trainsForward, images: 2 }), probeC)))([wc, rc]);
-    const [dwcInverseOnly, drcInverseOnly] = convGrads(false, 0.7);
-    const [dwcNoTerm] = convGrads(false, 0);
-    const [, drcBoth] = convGrads(true, 0.7);
-    assert.deepEqual(Array.from(dwcInverseOnly!.dataSync()), Array.from(dwcNoTerm!.dataSync()));
-    assert.ok(relativeError(drcInverseOnly!.dataSync(), drcBoth!.dataSync()) < 1e-6);
-    assert.ok(relativeError(dwcInverseOnly!.dataSync(), convGrads(true, 0.7)[0]!.dataSync()) > 1e-3);
+    assert.ok(relativeError(dwInverseOnly!.dataSync(), dwBoth!.dataSync()) > 1e-3);
+  };
+  tf.tidy(() => {
+    check((x, w, r, term) => snfMatMul(x as tf.Tensor2D, w as tf.Tensor2D, r as tf.Tensor2D, term),
+      tf.tensor2d(normals(30, 40), [5, 6]), tf.tensor2d(normals(36, 41), [6, 6]), tf.tensor2d(normals(36, 42), [6, 6]), tf.tensor2d(normals(30, 43), [5, 6]));
+    check((x, w, r, term) => snfConv2d(x as tf.Tensor4D, w as tf.Tensor4D, r as tf.Tensor4D, term),
+      tf.tensor4d(normals(80, 44), [2, 5, 4, 2]), tf.tensor4d(normals(36, 45), [3, 3, 2, 2]), tf.tensor4d(normals(36, 46), [3, 3, 2, 2]), tf.tensor4d(normals(80, 47), [2, 5, 4, 2]));
   });
 });
 
