@@ -6,10 +6,14 @@
  * MAP and ternary networks are exactly those of the full checkpoint. Every file is written under a temporary name
  * and renamed, spec.json last, so a crash mid-save leaves the previous checkpoint whole.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '../../core/errors.js';
-import { adamaxState, type AdamaxState } from '../../train/adamax.js';
+import type { AdamaxState } from '../../train/adamax.js';
+import {
+  floatBytes, hasSpecFile, readAdamaxFile, readCheckpointBytes, readFloatFile, readJsonFile, readSpecFile, writeAdamaxFile, writeFileAtomic, writeJsonFile, writeSpecFile,
+  type CheckpointKind,
+} from '../../train/checkpoint-files.js';
 import { blrnetOffsets, bnStatsLength, blrnetParamCount } from './blrnet-params.js';
 import { checkBlrnetSpec, type BlrnetSpec } from './blrnet-spec.js';
 
@@ -50,17 +54,7 @@ export interface BlrnetCheckpoint {
   readonly state: BlrnetState;
 }
 
-const FORMAT = 'idfz-blrnet-checkpoint';
-
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const temporary = `${file}.tmp-${process.pid}`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, file);
-}
-
-function bytesOf(array: Float32Array): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-}
+const KIND: CheckpointKind = { format: 'idfz-blrnet-checkpoint', name: 'blrnet', folder: 'blrnet checkpoint folder', trainCommand: 'idfz blrnet train' };
 
 /**
  * Writes `checkpoint` into `dir` (created if needed).
@@ -70,17 +64,14 @@ function bytesOf(array: Float32Array): Uint8Array {
 export function saveBlrnetCheckpoint(dir: string, checkpoint: BlrnetCheckpoint, options: { compact?: boolean } = {}): void {
   mkdirSync(dir, { recursive: true });
   if (options.compact) {
-    writeAtomic(path.join(dir, 'params.q8'), encodeCompactParams(checkpoint.spec, checkpoint.params));
+    writeFileAtomic(path.join(dir, 'params.q8'), encodeCompactParams(checkpoint.spec, checkpoint.params));
   } else {
-    writeAtomic(path.join(dir, 'params.f32'), bytesOf(checkpoint.params));
-    const moments = new Float32Array(checkpoint.optimizer.m.length * 2);
-    moments.set(checkpoint.optimizer.m);
-    moments.set(checkpoint.optimizer.u, checkpoint.optimizer.m.length);
-    writeAtomic(path.join(dir, 'optimizer.f32'), bytesOf(moments));
+    writeFileAtomic(path.join(dir, 'params.f32'), floatBytes(checkpoint.params));
+    writeAdamaxFile(dir, checkpoint.optimizer);
   }
-  writeAtomic(path.join(dir, 'running.f32'), bytesOf(checkpoint.running));
-  writeAtomic(path.join(dir, 'state.json'), `${JSON.stringify({ ...checkpoint.state, optimizerStep: options.compact ? 0 : checkpoint.optimizer.step }, null, 1)}\n`);
-  writeAtomic(path.join(dir, 'spec.json'), `${JSON.stringify({ format: FORMAT, version: 1, spec: checkpoint.spec })}\n`);
+  writeFileAtomic(path.join(dir, 'running.f32'), floatBytes(checkpoint.running));
+  writeJsonFile(path.join(dir, 'state.json'), { ...checkpoint.state, optimizerStep: options.compact ? 0 : checkpoint.optimizer.step });
+  writeSpecFile(dir, KIND, checkpoint.spec);
 }
 
 /** int8 theta (sign kept) then float32 gamma and beta, in parameter order. */
@@ -104,7 +95,7 @@ function encodeCompactParams(spec: BlrnetSpec, params: Float32Array): Uint8Array
 }
 
 function decodeCompactParams(spec: BlrnetSpec, file: string): Float32Array {
-  const bytes = readFileSync(file);
+  const bytes = readCheckpointBytes(file);
   const params = new Float32Array(blrnetParamCount(spec));
   let at = 0;
   for (const [name, { offset, size }] of blrnetOffsets(spec)) {
@@ -128,27 +119,7 @@ function decodeCompactParams(spec: BlrnetSpec, file: string): Float32Array {
 
 /** Whether `dir` holds a complete checkpoint. */
 export function hasBlrnetCheckpoint(dir: string): boolean {
-  return existsSync(path.join(dir, 'spec.json'));
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ModelError(`${file}: cannot read (${(error as Error).message}); the checkpoint is damaged`);
-  }
-}
-
-function readFloats(file: string, expected: number): Float32Array {
-  if (!existsSync(file)) throw new ModelError(`${file}: missing; the checkpoint is incomplete`);
-  const bytes = readFileSync(file);
-  if (bytes.length !== expected * 4) throw new ModelError(`${file}: holds ${bytes.length} bytes, expected ${expected * 4}; the checkpoint is damaged`);
-  const floats = new Float32Array(expected);
-  new Uint8Array(floats.buffer).set(bytes);
-  for (let i = 0; i < floats.length; i++) {
-    if (!Number.isFinite(floats[i]!)) throw new ModelError(`${file}: value ${i} is ${floats[i]}; the checkpoint is damaged`);
-  }
-  return floats;
+  return hasSpecFile(dir);
 }
 
 /**
@@ -156,24 +127,13 @@ function readFloats(file: string, expected: number): Float32Array {
  * @throws ModelError when a file is missing, damaged or does not match the architecture
  */
 export function loadBlrnetCheckpoint(dir: string): BlrnetCheckpoint {
-  const specFile = path.join(dir, 'spec.json');
-  if (!existsSync(specFile)) throw new ModelError(`${dir}: not a blrnet checkpoint folder (no spec.json); train one with \`idfz blrnet train --out ${dir}\``);
-  const parsed = readJson(specFile) as { format?: string; version?: number; spec?: BlrnetSpec };
-  if (parsed?.format !== FORMAT || parsed.version !== 1 || !parsed.spec) throw new ModelError(`${specFile}: not an idfz blrnet checkpoint (version 1)`);
-  const spec = checkBlrnetSpec(parsed.spec, specFile);
+  const spec = checkBlrnetSpec(readSpecFile(dir, KIND) as BlrnetSpec, path.join(dir, 'spec.json'));
   const size = blrnetParamCount(spec);
   const compactFile = path.join(dir, 'params.q8');
-  const params = existsSync(compactFile) && !existsSync(path.join(dir, 'params.f32')) ? decodeCompactParams(spec, compactFile) : readFloats(path.join(dir, 'params.f32'), size);
+  const params = existsSync(compactFile) && !existsSync(path.join(dir, 'params.f32')) ? decodeCompactParams(spec, compactFile) : readFloatFile(path.join(dir, 'params.f32'), size, { finite: true });
   if (!params.every(Number.isFinite)) throw new ModelError(`${dir}: a parameter is not finite; the checkpoint is damaged`);
-  const running = readFloats(path.join(dir, 'running.f32'), bnStatsLength(spec));
-  const { optimizerStep, ...state } = readJson(path.join(dir, 'state.json')) as BlrnetState & { optimizerStep: number };
+  const running = readFloatFile(path.join(dir, 'running.f32'), bnStatsLength(spec), { finite: true });
+  const { optimizerStep, ...state } = readJsonFile(path.join(dir, 'state.json')) as BlrnetState & { optimizerStep: number };
   if (!state.settings || typeof state.imagesSeen !== 'number') throw new ModelError(`${path.join(dir, 'state.json')}: missing the run's settings or progress`);
-  const optimizerFile = path.join(dir, 'optimizer.f32');
-  const optimizer = existsSync(optimizerFile)
-    ? (() => {
-        const moments = readFloats(optimizerFile, size * 2);
-        return { m: moments.slice(0, size), u: moments.slice(size), step: optimizerStep };
-      })()
-    : adamaxState(size);
-  return { spec, params, running, optimizer, state };
+  return { spec, params, running, optimizer: readAdamaxFile(dir, size, optimizerStep, { finite: true }), state };
 }

@@ -4,9 +4,10 @@
  * and data description (state.json). Every file is written under a temporary name and renamed, spec.json last, so a
  * crash mid-save leaves the previous checkpoint whole.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '../../core/errors.js';
+import { floatBytes, hasSpecFile, readFloatFile, readJsonFile, readSpecFile, writeFileAtomic, writeJsonFile, writeSpecFile, type CheckpointKind } from '../../train/checkpoint-files.js';
 import type { Normalisation } from './input-pipeline.js';
 import type { ClassificationDatasetName } from './classification-data.js';
 import { checkWrnSpec, normLayers, wrnLayout, wrnParamCount, type WrnSpec } from './wrn-spec.js';
@@ -58,7 +59,7 @@ export interface WrnCheckpoint {
   readonly state: WrnTrainingState;
 }
 
-const FORMAT = 'idfz-hexaconv-checkpoint';
+const KIND: CheckpointKind = { format: 'idfz-hexaconv-checkpoint', name: 'HexaConv', folder: 'checkpoint folder', trainCommand: 'idfz hexaconv train' };
 
 /** Floats of the running moments of `spec`: mean and variance per channel of every normalisation layer. */
 export function runningSize(spec: WrnSpec): number {
@@ -76,56 +77,19 @@ export function initialRunning(spec: WrnSpec): Float32Array {
   return running;
 }
 
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const temporary = `${file}.tmp-${process.pid}`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, file);
-}
-
-function bytesOf(array: Float32Array): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-}
-
 /** Writes `checkpoint` into `dir` (created if needed). */
 export function saveWrnCheckpoint(dir: string, checkpoint: WrnCheckpoint): void {
   mkdirSync(dir, { recursive: true });
-  writeAtomic(path.join(dir, 'params.f32'), bytesOf(checkpoint.params));
-  writeAtomic(path.join(dir, 'velocity.f32'), bytesOf(checkpoint.velocity));
-  writeAtomic(path.join(dir, 'running.f32'), bytesOf(checkpoint.running));
-  writeAtomic(path.join(dir, 'state.json'), `${JSON.stringify(checkpoint.state, null, 1)}\n`);
-  writeAtomic(path.join(dir, 'spec.json'), `${JSON.stringify({ format: FORMAT, version: 1, spec: checkpoint.spec })}\n`);
+  writeFileAtomic(path.join(dir, 'params.f32'), floatBytes(checkpoint.params));
+  writeFileAtomic(path.join(dir, 'velocity.f32'), floatBytes(checkpoint.velocity));
+  writeFileAtomic(path.join(dir, 'running.f32'), floatBytes(checkpoint.running));
+  writeJsonFile(path.join(dir, 'state.json'), checkpoint.state);
+  writeSpecFile(dir, KIND, checkpoint.spec);
 }
 
 /** Whether `dir` holds a complete checkpoint. */
 export function hasWrnCheckpoint(dir: string): boolean {
-  return existsSync(path.join(dir, 'spec.json'));
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ModelError(`${file}: cannot read (${(error as Error).message}); the checkpoint is incomplete`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ModelError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-}
-
-function readFloats(file: string, expected: number): Float32Array {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new ModelError(`${file}: cannot read (${(error as Error).message}); the checkpoint is incomplete`);
-  }
-  if (bytes.length !== expected * 4) throw new ModelError(`${file}: holds ${bytes.length} bytes, expected ${expected * 4}; the checkpoint is damaged`);
-  const floats = new Float32Array(expected);
-  new Uint8Array(floats.buffer).set(bytes);
-  return floats;
+  return hasSpecFile(dir);
 }
 
 /**
@@ -133,21 +97,17 @@ function readFloats(file: string, expected: number): Float32Array {
  * @throws ModelError when it is not a HexaConv checkpoint, or a file is missing, damaged or does not match the spec
  */
 export function loadWrnCheckpoint(dir: string): WrnCheckpoint {
-  const specFile = path.join(dir, 'spec.json');
-  if (!existsSync(specFile)) throw new ModelError(`${dir}: not a checkpoint folder (no spec.json); train one with \`idfz hexaconv train --out ${dir}\``);
-  const parsed = readJson(specFile) as { format?: string; version?: number; spec?: unknown };
-  if (parsed.format !== FORMAT || parsed.version !== 1) throw new ModelError(`${specFile}: not an idfz HexaConv checkpoint (version 1)`);
-  const spec = checkWrnSpec(parsed.spec, specFile);
+  const spec = checkWrnSpec(readSpecFile(dir, KIND), path.join(dir, 'spec.json'));
   const size = wrnParamCount(spec);
-  const state = readJson(path.join(dir, 'state.json')) as WrnTrainingState;
+  const state = readJsonFile(path.join(dir, 'state.json')) as WrnTrainingState;
   if (typeof state !== 'object' || state === null || typeof state.imagesSeen !== 'number' || typeof state.data !== 'object' || typeof state.settings !== 'object') {
     throw new ModelError(`${path.join(dir, 'state.json')}: not a HexaConv training state`);
   }
   return {
     spec,
-    params: readFloats(path.join(dir, 'params.f32'), size),
-    velocity: readFloats(path.join(dir, 'velocity.f32'), size),
-    running: readFloats(path.join(dir, 'running.f32'), runningSize(spec)),
+    params: readFloatFile(path.join(dir, 'params.f32'), size),
+    velocity: readFloatFile(path.join(dir, 'velocity.f32'), size),
+    running: readFloatFile(path.join(dir, 'running.f32'), runningSize(spec)),
     state,
   };
 }

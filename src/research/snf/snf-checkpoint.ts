@@ -4,10 +4,14 @@
  * optional on load) and the run's progress, settings and data (state.json). Every file is written under a temporary
  * name and renamed, spec.json last, so a crash mid-save leaves the previous checkpoint whole.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ModelError } from '../../core/errors.js';
-import { adamaxState, type AdamaxState } from '../../train/adamax.js';
+import type { AdamaxState } from '../../train/adamax.js';
+import {
+  floatBytes, hasSpecFile, readAdamaxFile, readCheckpointBytes, readFloatFile, readJsonFile, readSpecFile, writeAdamaxFile, writeFileAtomic, writeJsonFile, writeSpecFile,
+  type CheckpointKind,
+} from '../../train/checkpoint-files.js';
 import { decodeHalf, encodeHalf } from './half-float.js';
 import { SnfFlow } from './snf-flow.js';
 import { checkSnfSpec, type SnfSpec } from './snf-spec.js';
@@ -60,17 +64,7 @@ export interface SnfCheckpoint {
   readonly state: SnfTrainingState;
 }
 
-const FORMAT = 'idfz-snf-checkpoint';
-
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const temporary = `${file}.tmp`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, file);
-}
-
-function bytesOf(array: Float32Array): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-}
+const KIND: CheckpointKind = { format: 'idfz-snf-checkpoint', name: 'SNF', folder: 'checkpoint folder', trainCommand: 'idfz snf train' };
 
 /**
  * Writes `checkpoint` into `dir` (created if needed).
@@ -81,43 +75,28 @@ export function saveSnfCheckpoint(dir: string, checkpoint: SnfCheckpoint, option
   mkdirSync(dir, { recursive: true });
   const { params, optimizer, state } = checkpoint;
   if (options.compact) {
-    writeAtomic(path.join(dir, 'params.f16'), encodeHalf(params));
+    writeFileAtomic(path.join(dir, 'params.f16'), encodeHalf(params));
     rmSync(path.join(dir, 'params.f32'), { force: true });
     rmSync(path.join(dir, 'optimizer.f32'), { force: true });
   } else {
-    writeAtomic(path.join(dir, 'params.f32'), bytesOf(params));
-    const moments = new Float32Array(optimizer.m.length * 2);
-    moments.set(optimizer.m);
-    moments.set(optimizer.u, optimizer.m.length);
-    writeAtomic(path.join(dir, 'optimizer.f32'), bytesOf(moments));
+    writeFileAtomic(path.join(dir, 'params.f32'), floatBytes(params));
+    writeAdamaxFile(dir, optimizer);
     rmSync(path.join(dir, 'params.f16'), { force: true });
   }
-  writeAtomic(path.join(dir, 'state.json'), `${JSON.stringify({ ...state, optimizerStep: options.compact ? 0 : optimizer.step }, null, 1)}\n`);
-  // spec.json last: its presence marks a complete checkpoint.
-  writeAtomic(path.join(dir, 'spec.json'), `${JSON.stringify({ format: FORMAT, version: 1, spec: checkpoint.spec })}\n`);
+  writeJsonFile(path.join(dir, 'state.json'), { ...state, optimizerStep: options.compact ? 0 : optimizer.step });
+  writeSpecFile(dir, KIND, checkpoint.spec);
 }
 
 /** Whether `dir` holds a complete SNF checkpoint. */
 export function hasSnfCheckpoint(dir: string): boolean {
-  return existsSync(path.join(dir, 'spec.json'));
+  return hasSpecFile(dir);
 }
 
-function readFloats(file: string, expected: number, half: boolean): Float32Array {
-  const bytes = readFileSync(file);
-  const width = half ? 2 : 4;
-  if (bytes.length !== expected * width) throw new ModelError(`${file}: holds ${bytes.length} bytes, expected ${expected * width} for this model; the checkpoint is damaged`);
-  if (half) return decodeHalf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  const floats = new Float32Array(expected);
-  new Uint8Array(floats.buffer).set(bytes);
-  return floats;
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ModelError(`${file}: cannot read it as JSON (${(error as Error).message}); the checkpoint is damaged`);
-  }
+/** The float16 parameters of a compact checkpoint. */
+function readHalfFile(file: string, expected: number): Float32Array {
+  const bytes = readCheckpointBytes(file);
+  if (bytes.length !== expected * 2) throw new ModelError(`${file}: holds ${bytes.length} bytes, expected ${expected * 2}; the checkpoint is damaged`);
+  return decodeHalf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 /**
@@ -125,24 +104,12 @@ function readJson(file: string): unknown {
  * @throws ModelError when the folder is not an SNF checkpoint, a file is missing or damaged, or sizes disagree
  */
 export function loadSnfCheckpoint(dir: string): SnfCheckpoint {
-  const specFile = path.join(dir, 'spec.json');
-  if (!existsSync(specFile)) throw new ModelError(`${dir}: not a checkpoint folder (no spec.json); train one with \`idfz snf train --out ${dir}\``);
-  const parsed = readJson(specFile) as { format?: string; version?: number; spec?: unknown };
-  if (parsed.format !== FORMAT || parsed.version !== 1) throw new ModelError(`${specFile}: not an idfz SNF checkpoint (format ${FORMAT}, version 1)`);
-  const spec = checkSnfSpec(parsed.spec, specFile);
+  const spec = checkSnfSpec(readSpecFile(dir, KIND), path.join(dir, 'spec.json'));
   const size = new SnfFlow(spec).size;
   const half = !existsSync(path.join(dir, 'params.f32'));
   const paramsFile = path.join(dir, half ? 'params.f16' : 'params.f32');
   if (!existsSync(paramsFile)) throw new ModelError(`${dir}: has neither params.f32 nor params.f16; the checkpoint is incomplete`);
-  const params = readFloats(paramsFile, size, half);
-  const stateFile = path.join(dir, 'state.json');
-  if (!existsSync(stateFile)) throw new ModelError(`${dir}: no state.json; the checkpoint is incomplete`);
-  const { optimizerStep, ...state } = readJson(stateFile) as SnfTrainingState & { optimizerStep: number };
-  const optimizerFile = path.join(dir, 'optimizer.f32');
-  let optimizer = adamaxState(size);
-  if (existsSync(optimizerFile)) {
-    const moments = readFloats(optimizerFile, size * 2, false);
-    optimizer = { m: moments.slice(0, size), u: moments.slice(size), step: optimizerStep };
-  }
-  return { spec, params, optimizer, state };
+  const params = half ? readHalfFile(paramsFile, size) : readFloatFile(paramsFile, size);
+  const { optimizerStep, ...state } = readJsonFile(path.join(dir, 'state.json')) as SnfTrainingState & { optimizerStep: number };
+  return { spec, params, optimizer: readAdamaxFile(dir, size, optimizerStep), state };
 }
