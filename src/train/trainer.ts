@@ -4,8 +4,6 @@
  * checkpoints swing by +-0.5 bpd early on, RESEARCH.md s.6), periodic validation, checkpoints every few minutes,
  * a JSON-lines log. Resuming continues the same run from its checkpoint.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { log } from '../core/log.js';
 import { Random } from '../core/random.js';
 import type { IdfSpec } from '../arch/idf-spec.js';
@@ -14,6 +12,10 @@ import { adamaxState, adamaxStep, clipGlobalNorm, type AdamaxState } from './ada
 import { learningRateAt, type ScheduleOptions } from './schedule.js';
 import { saveCheckpoint, type Checkpoint, type TrainingState } from './checkpoint.js';
 import { initialParams } from './param-init.js';
+import { EpochOrder, nextMultipleAbove } from './epoch-order.js';
+import { ProgressWindow } from './progress-window.js';
+import { RunClock } from './run-clock.js';
+import { openRunLog } from './run-log.js';
 import { WorkerPool } from './worker-pool.js';
 import type { BackendName } from './backend.js';
 
@@ -104,9 +106,7 @@ export async function trainIdf(start: TrainStart, options: TrainOptions): Promis
     : start.checkpoint.state;
   const random = Random.fromState(state.randomState);
   const { train, validation } = options;
-  mkdirSync(options.outDir, { recursive: true });
-  const logFile = path.join(options.outDir, 'log.jsonl');
-  const record = (entry: Record<string, unknown>) => appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
+  const record = openRunLog(options.outDir);
 
   const pool = await WorkerPool.start({
     workers: options.workers,
@@ -120,21 +120,18 @@ export async function trainIdf(start: TrainStart, options: TrainOptions): Promis
   });
   const grad = new Float32Array(params.length);
   const epochImages = train.count;
-  const runStart = performance.now();
-  const startSeconds = state.trainSeconds;
-  let lastCheckpoint = performance.now();
-  let nextValidation = Math.ceil((state.imagesSeen + 1) / options.validateEveryImages) * options.validateEveryImages;
+  const clock = new RunClock(state.trainSeconds);
+  const limits = { imageLimit: options.epochs !== null ? options.epochs * epochImages : null, minutes: options.minutes, signal: options.signal };
+  const order = new EpochOrder(options.seed, epochImages);
+  let nextValidation = nextMultipleAbove(state.imagesSeen, options.validateEveryImages);
   let lastValidationBpd: number | null = null;
-  let windowBits = 0;
-  let windowImages = 0;
-  let windowStart = performance.now();
-  let lastLog = performance.now();
+  const window = new ProgressWindow(['bits']);
   const validationIndices = validation ? [...Array(Math.min(options.validationLimit, validation.count)).keys()].map((i) => train.count + i) : [];
 
   const checkpoint = () => {
     state.randomState = random.state();
     saveCheckpoint(options.outDir, { spec, params, ema, optimizer, state });
-    lastCheckpoint = performance.now();
+    clock.checkpointWritten();
   };
   const validate = async () => {
     if (validationIndices.length === 0) return;
@@ -146,24 +143,10 @@ export async function trainIdf(start: TrainStart, options: TrainOptions): Promis
     record({ type: 'validation', imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, bpd: lastValidationBpd, images: bits.length, trainSeconds: state.trainSeconds });
     log.info({ imagesSeen: state.imagesSeen, validationBpd: Number(lastValidationBpd.toFixed(4)) }, 'validation');
   };
-  const shouldStop = () => {
-    if (options.signal?.aborted) return true;
-    if (options.epochs !== null && state.imagesSeen >= options.epochs * epochImages) return true;
-    return options.minutes !== null && performance.now() - runStart >= options.minutes * 60_000;
-  };
 
   try {
-    let order: number[] = [];
-    let orderEpoch = -1;
-    while (!shouldStop()) {
-      const epoch = Math.floor(state.imagesSeen / epochImages);
-      if (epoch !== orderEpoch) {
-        // Each epoch's order depends only on (seed, epoch), so a resumed run replays the same order.
-        order = new Random(options.seed * 1000003 + epoch).shuffle([...Array(epochImages).keys()]);
-        orderEpoch = epoch;
-      }
-      const position = state.imagesSeen - epoch * epochImages;
-      const indices = order.slice(position, Math.min(position + options.batchSize, epochImages));
+    while (!clock.shouldStop(state.imagesSeen, limits)) {
+      const indices = order.batch(state.imagesSeen, options.batchSize);
       const flips = indices.map(() => options.flips && random.nextFloat() < 0.5);
       const bpd = await pool.step(indices, flips, grad);
       clipGlobalNorm(grad, options.clipNorm);
@@ -176,34 +159,30 @@ export async function trainIdf(start: TrainStart, options: TrainOptions): Promis
       pool.params.set(params);
       state.imagesSeen += indices.length;
       state.steps += 1;
-      state.trainSeconds = startSeconds + (performance.now() - runStart) / 1000;
-      windowBits += bpd * indices.length;
-      windowImages += indices.length;
+      state.trainSeconds = clock.trainSeconds();
+      window.add(indices.length, { bits: bpd * indices.length });
 
       const now = performance.now();
-      const imagesPerSecond = windowImages / Math.max(1e-3, (now - windowStart) / 1000);
-      const remaining = options.epochs !== null ? options.epochs * epochImages - state.imagesSeen : null;
+      const imagesPerSecond = window.imagesPerSecond(now);
+      const remaining = limits.imageLimit !== null ? limits.imageLimit - state.imagesSeen : null;
       options.onProgress?.({
         epoch: state.imagesSeen / epochImages,
         imagesSeen: state.imagesSeen,
         epochImages,
-        bpd: windowBits / windowImages,
+        bpd: window.mean('bits'),
         imagesPerSecond,
-        etaSeconds: remaining !== null ? remaining / imagesPerSecond : options.minutes !== null ? options.minutes * 60 - (now - runStart) / 1000 : null,
+        etaSeconds: remaining !== null ? remaining / imagesPerSecond : options.minutes !== null ? options.minutes * 60 - clock.elapsedMs() / 1000 : null,
       });
-      if (now - lastLog >= 30_000) {
-        record({ type: 'train', imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, bpd: windowBits / windowImages, learningRate, imagesPerSecond, trainSeconds: state.trainSeconds });
-        log.info({ epoch: Number((state.imagesSeen / epochImages).toFixed(3)), bpd: Number((windowBits / windowImages).toFixed(4)), imagesPerSecond: Number(imagesPerSecond.toFixed(1)) }, 'training');
-        windowBits = 0;
-        windowImages = 0;
-        windowStart = now;
-        lastLog = now;
+      if (window.due(now)) {
+        record({ type: 'train', imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, bpd: window.mean('bits'), learningRate, imagesPerSecond, trainSeconds: state.trainSeconds });
+        log.info({ epoch: Number((state.imagesSeen / epochImages).toFixed(3)), bpd: Number(window.mean('bits').toFixed(4)), imagesPerSecond: Number(imagesPerSecond.toFixed(1)) }, 'training');
+        window.reset(now);
       }
       if (state.imagesSeen >= nextValidation) {
         await validate();
         nextValidation += options.validateEveryImages;
       }
-      if (now - lastCheckpoint >= options.checkpointMinutes * 60_000) checkpoint();
+      if (clock.checkpointDue(options.checkpointMinutes)) checkpoint();
     }
     await validate();
     checkpoint();

@@ -4,13 +4,15 @@
  * moments, periodic validation in propagation mode, checkpoints every few minutes and a JSON-lines log. Invariant:
  * a step's order, flips and noise depend only on (seed, step), so a resumed run continues the same run.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { log } from '../../core/log.js';
 import { Random } from '../../core/random.js';
 import type { ImageDataset } from '../../data/dataset.js';
 import { adamaxState, adamaxStep, clipGlobalNorm } from '../../train/adamax.js';
 import type { BackendName } from '../../train/backend.js';
+import { EpochOrder, nextMultipleAbove } from '../../train/epoch-order.js';
+import { ProgressWindow } from '../../train/progress-window.js';
+import { RunClock } from '../../train/run-clock.js';
+import { openRunLog } from '../../train/run-log.js';
 import { learningRateAt } from '../../train/schedule.js';
 import { saveBlrnetCheckpoint, type BlrnetCheckpoint, type BlrnetSettings, type BlrnetState } from './blrnet-checkpoint.js';
 import { clampTheta, initialBlrnetParams, initialBnStats } from './blrnet-params.js';
@@ -74,8 +76,7 @@ export async function trainBlrnet(start: BlrnetStart, options: BlrnetTrainOption
     ? { imagesSeen: 0, steps: 0, trainSeconds: 0, lastValidation: null, settings }
     : start.checkpoint.state;
   const { train, validation } = options;
-  mkdirSync(options.outDir, { recursive: true });
-  const record = (entry: Record<string, unknown>) => appendFileSync(path.join(options.outDir, 'log.jsonl'), `${JSON.stringify(entry)}\n`);
+  const record = openRunLog(options.outDir);
   const pool = await BlrnetPool.start({
     workers: options.workers, backend: options.backend, spec, initialParams: params, temperature: settings.temperature,
     images: concat(train.images, validation?.images),
@@ -85,15 +86,15 @@ export async function trainBlrnet(start: BlrnetStart, options: BlrnetTrainOption
   const epochImages = train.count;
   const schedule = { learningRate: settings.learningRate, warmupImages: settings.warmupImages, decayPerEpoch: settings.decayPerEpoch };
   const validationIndices = validation ? [...Array(validation.count).keys()].map((i) => train.count + i) : [];
-  const runStart = performance.now();
-  const startSeconds = state.trainSeconds;
-  let lastCheckpoint = performance.now();
-  let nextValidation = Math.ceil((state.imagesSeen + 1) / options.validateEveryImages) * options.validateEveryImages;
-  let window = { loss: 0, correct: 0, images: 0, start: performance.now() };
+  const clock = new RunClock(state.trainSeconds);
+  const limits = { imageLimit: options.epochs !== null ? options.epochs * epochImages : null, minutes: options.minutes, signal: options.signal };
+  const order = new EpochOrder(settings.seed, epochImages);
+  let nextValidation = nextMultipleAbove(state.imagesSeen, options.validateEveryImages);
+  const window = new ProgressWindow(['loss', 'correct']);
 
   const checkpoint = () => {
     saveBlrnetCheckpoint(options.outDir, { spec, params, running, optimizer, state });
-    lastCheckpoint = performance.now();
+    clock.checkpointWritten();
   };
   const validate = async () => {
     if (validationIndices.length === 0) return;
@@ -102,22 +103,10 @@ export async function trainBlrnet(start: BlrnetStart, options: BlrnetTrainOption
     record({ type: 'validation', imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, accuracy, loss, images: validationIndices.length, trainSeconds: state.trainSeconds });
     log.info({ epoch: Number((state.imagesSeen / epochImages).toFixed(3)), validationAccuracy: Number(accuracy.toFixed(4)) }, 'validation (propagation)');
   };
-  const shouldStop = () =>
-    options.signal?.aborted === true ||
-    (options.epochs !== null && state.imagesSeen >= options.epochs * epochImages) ||
-    (options.minutes !== null && performance.now() - runStart >= options.minutes * 60_000);
 
   try {
-    let order: number[] = [];
-    let orderEpoch = -1;
-    while (!shouldStop()) {
-      const epoch = Math.floor(state.imagesSeen / epochImages);
-      if (epoch !== orderEpoch) {
-        order = new Random(settings.seed * 1000003 + epoch).shuffle([...Array(epochImages).keys()]);
-        orderEpoch = epoch;
-      }
-      const position = state.imagesSeen - epoch * epochImages;
-      const indices = order.slice(position, Math.min(position + settings.batchSize, epochImages));
+    while (!clock.shouldStop(state.imagesSeen, limits)) {
+      const indices = order.batch(state.imagesSeen, settings.batchSize);
       const stepRandom = new Random(settings.seed * 7919 + state.steps);
       const flips = indices.map(() => settings.flips && stepRandom.nextFloat() < 0.5);
       const result = await pool.step(indices, flips, stepRandom.nextUint32(), grad);
@@ -129,24 +118,22 @@ export async function trainBlrnet(start: BlrnetStart, options: BlrnetTrainOption
       pool.params.set(params);
       state.imagesSeen += indices.length;
       state.steps += 1;
-      state.trainSeconds = startSeconds + (performance.now() - runStart) / 1000;
-      window.loss += result.loss * indices.length;
-      window.correct += result.accuracy * indices.length;
-      window.images += indices.length;
+      state.trainSeconds = clock.trainSeconds();
+      window.add(indices.length, { loss: result.loss * indices.length, correct: result.accuracy * indices.length });
       const now = performance.now();
-      const imagesPerSecond = window.images / Math.max(1e-3, (now - window.start) / 1000);
-      options.onProgress?.({ epoch: state.imagesSeen / epochImages, imagesSeen: state.imagesSeen, loss: window.loss / window.images, accuracy: window.correct / window.images, imagesPerSecond });
-      if (now - window.start >= 30_000) {
-        const entry = { epoch: state.imagesSeen / epochImages, loss: window.loss / window.images, accuracy: window.correct / window.images };
+      const imagesPerSecond = window.imagesPerSecond(now);
+      const entry = { epoch: state.imagesSeen / epochImages, loss: window.mean('loss'), accuracy: window.mean('correct') };
+      options.onProgress?.({ imagesSeen: state.imagesSeen, ...entry, imagesPerSecond });
+      if (window.due(now)) {
         record({ type: 'train', imagesSeen: state.imagesSeen, ...entry, learningRate, imagesPerSecond, trainSeconds: state.trainSeconds });
         log.info({ epoch: Number(entry.epoch.toFixed(3)), loss: Number(entry.loss.toFixed(4)), accuracy: Number(entry.accuracy.toFixed(4)), imagesPerSecond: Number(imagesPerSecond.toFixed(1)) }, 'training');
-        window = { loss: 0, correct: 0, images: 0, start: now };
+        window.reset(now);
       }
       if (state.imagesSeen >= nextValidation) {
         await validate();
         nextValidation += options.validateEveryImages;
       }
-      if (now - lastCheckpoint >= options.checkpointMinutes * 60_000) checkpoint();
+      if (clock.checkpointDue(options.checkpointMinutes)) checkpoint();
     }
     if (state.lastValidation === null || state.lastValidation.epoch !== state.imagesSeen / epochImages) await validate();
     checkpoint();

@@ -4,12 +4,14 @@
  * epoch, checkpoints every few minutes and at every epoch's end, a JSON-lines log. Invariant: a run resumed from a
  * checkpoint continues the same sequence of batches and augmentations as if it had never stopped.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { log } from '../../core/log.js';
 import { Random } from '../../core/random.js';
 import { concatDatasets, type ImageDataset } from '../../data/dataset.js';
 import type { BackendName } from '../../train/backend.js';
+import { EpochOrder } from '../../train/epoch-order.js';
+import { ProgressWindow } from '../../train/progress-window.js';
+import { RunClock } from '../../train/run-clock.js';
+import { openRunLog } from '../../train/run-log.js';
 import { paramOffsets } from '../../arch/param-list.js';
 import { initialWrnParams } from './initial-params.js';
 import type { Augmentation } from './input-pipeline.js';
@@ -79,9 +81,7 @@ export async function trainWrn(start: WrnTrainStart, options: WrnTrainOptions): 
   const decayMask = new Uint8Array(params.length);
   for (const [name, { offset, size }] of paramOffsets(infos)) if (name.endsWith('.w')) decayMask.fill(1, offset, offset + size);
   const { train, validation } = options;
-  mkdirSync(options.outDir, { recursive: true });
-  const logFile = path.join(options.outDir, 'log.jsonl');
-  const record = (entry: Record<string, unknown>) => appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
+  const record = openRunLog(options.outDir);
 
   const pool = await WrnPool.start({
     workers: options.workers,
@@ -97,16 +97,15 @@ export async function trainWrn(start: WrnTrainStart, options: WrnTrainOptions): 
   const moments = new Float32Array(running.length);
   const epochImages = train.count;
   const totalImages = settings.epochs * epochImages;
-  const runStart = performance.now();
-  const startSeconds = state.trainSeconds;
-  let lastCheckpoint = performance.now();
-  let lastLog = performance.now();
-  const window = { loss: 0, correct: 0, images: 0, start: performance.now() };
+  const clock = new RunClock(state.trainSeconds);
+  const limits = { imageLimit: totalImages, minutes: options.minutes };
+  const order = new EpochOrder(settings.seed, epochImages);
+  const window = new ProgressWindow(['loss', 'correct']);
 
   const checkpoint = () => {
     state.randomState = random.state();
     saveWrnCheckpoint(options.outDir, { spec, params, velocity, running, state });
-    lastCheckpoint = performance.now();
+    clock.checkpointWritten();
   };
   const validate = async () => {
     if (!validation) return;
@@ -117,20 +116,10 @@ export async function trainWrn(start: WrnTrainStart, options: WrnTrainOptions): 
     record({ type: 'validation', imagesSeen: state.imagesSeen, ...state.lastValidation, trainSeconds: state.trainSeconds });
     log.info({ epoch: Number(epoch.toFixed(3)), validationAccuracy: Number(state.lastValidation.accuracy.toFixed(4)) }, 'validation');
   };
-  const shouldStop = () => state.imagesSeen >= totalImages || (options.minutes !== null && performance.now() - runStart >= options.minutes * 60_000);
 
   try {
-    let order: number[] = [];
-    let orderEpoch = -1;
-    while (!shouldStop()) {
-      const epoch = Math.floor(state.imagesSeen / epochImages);
-      if (epoch !== orderEpoch) {
-        // Each epoch's order depends only on (seed, epoch), so a resumed run replays the same order.
-        order = new Random(settings.seed * 1000003 + epoch).shuffle([...Array(epochImages).keys()]);
-        orderEpoch = epoch;
-      }
-      const position = state.imagesSeen - epoch * epochImages;
-      const indices = order.slice(position, Math.min(position + settings.batchSize, epochImages));
+    while (!clock.shouldStop(state.imagesSeen, limits)) {
+      const indices = order.batch(state.imagesSeen, settings.batchSize);
       const augmentations = indices.map(() => drawAugmentation(random, settings));
       const result = await pool.step(indices, augmentations, grad, moments);
       const learningRate = cosineLearningRate(settings.learningRate, state.imagesSeen / totalImages);
@@ -140,24 +129,23 @@ export async function trainWrn(start: WrnTrainStart, options: WrnTrainOptions): 
       pool.running.set(running);
       state.imagesSeen += indices.length;
       state.steps += 1;
-      state.trainSeconds = startSeconds + (performance.now() - runStart) / 1000;
-      window.loss += result.lossSum;
-      window.correct += result.correct;
-      window.images += indices.length;
+      state.trainSeconds = clock.trainSeconds();
+      window.add(indices.length, { loss: result.lossSum, correct: result.correct });
 
       const now = performance.now();
-      const imagesPerSecond = window.images / Math.max(1e-3, (now - window.start) / 1000);
-      options.onProgress?.({ epoch: state.imagesSeen / epochImages, imagesSeen: state.imagesSeen, loss: window.loss / window.images, accuracy: window.correct / window.images, imagesPerSecond });
-      if (now - lastLog >= 30_000) {
-        record({ type: 'train', epoch: state.imagesSeen / epochImages, imagesSeen: state.imagesSeen, loss: window.loss / window.images, accuracy: window.correct / window.images, learningRate, imagesPerSecond, trainSeconds: state.trainSeconds });
-        log.info({ epoch: Number((state.imagesSeen / epochImages).toFixed(3)), loss: Number((window.loss / window.images).toFixed(4)), accuracy: Number((window.correct / window.images).toFixed(4)), imagesPerSecond: Number(imagesPerSecond.toFixed(1)) }, 'training');
-        Object.assign(window, { loss: 0, correct: 0, images: 0, start: now });
-        lastLog = now;
+      const imagesPerSecond = window.imagesPerSecond(now);
+      const loss = window.mean('loss');
+      const accuracy = window.mean('correct');
+      options.onProgress?.({ epoch: state.imagesSeen / epochImages, imagesSeen: state.imagesSeen, loss, accuracy, imagesPerSecond });
+      if (window.due(now)) {
+        record({ type: 'train', epoch: state.imagesSeen / epochImages, imagesSeen: state.imagesSeen, loss, accuracy, learningRate, imagesPerSecond, trainSeconds: state.trainSeconds });
+        log.info({ epoch: Number((state.imagesSeen / epochImages).toFixed(3)), loss: Number(loss.toFixed(4)), accuracy: Number(accuracy.toFixed(4)), imagesPerSecond: Number(imagesPerSecond.toFixed(1)) }, 'training');
+        window.reset(now);
       }
       if (state.imagesSeen % epochImages === 0) {
         await validate();
         checkpoint();
-      } else if (now - lastCheckpoint >= options.checkpointMinutes * 60_000) {
+      } else if (clock.checkpointDue(options.checkpointMinutes)) {
         checkpoint();
       }
     }
