@@ -126,6 +126,23 @@ test('the fast decoder reads a new window when escapes take more than two words 
     [slow.lanes.a, slow.lanes.b, slow.lanes.h0, slow.lanes.h1]);
 });
 
+test('the fast decoder equals the reference when escapes end its runs at every offset of a context pass', () => {
+  // The kernel prepares 32 symbols' contexts per pass from the start of each run; an escape ends a run, so gaps of
+  // every length put the next run's pass ends (and its odd last symbol) at every offset.
+  const random = new SeededRandom(96);
+  for (const components of [4, 5]) {
+    const n = 4000;
+    const batch = extremeBatch(random, n, components);
+    for (let i = 0; i < n; i += random.int(1, 70)) batch.symbols[i] = random.next() < 0.5 ? INT32_MIN : INT32_MAX;
+    const reference = encodeWith(encodeMixtureReverse, batch);
+    const slow = decodeWith(decodeMixture, batch, reference.words, reference.lanes);
+    const quick = decodeWith(decodeMixtureFast, batch, reference.words, reference.lanes);
+    assert.deepEqual(quick.out, batch.symbols, `K = ${components}`);
+    assert.deepEqual([quick.lanes.a, quick.lanes.b, quick.lanes.h0, quick.lanes.h1],
+      [slow.lanes.a, slow.lanes.b, slow.lanes.h0, slow.lanes.h1], `K = ${components}`);
+  }
+});
+
 test('on damaged streams (bit flips, truncation) the fast decoder fails or decodes exactly as the reference', () => {
   const random = new SeededRandom(95);
   const components = 5;

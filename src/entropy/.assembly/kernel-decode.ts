@@ -1,22 +1,20 @@
 /**
  * The decoder's job of the mixture kernel: runs of symbols, each one's bin search and rANS step, with the stream's
- * bytes in a window the host copied in. The search starts from the mu-ordered weight shares, then takes Newton steps
- * (slope: the probed bin's own frequency) inside an exact bracket, so any sequence of probes ends on the one right
- * bin. Consecutive symbols sit on different rANS lanes, so their searches are independent: the run searches two at
- * once, probe beside probe, and their latencies overlap. Invariant: every boundary equals mixtureBoundary
- * (../mixture-model.ts) and every state and word read the reference decoder's (../mixture-coder.ts), bit for bit;
- * escapes and a window that runs dry stop the run, and the host takes over.
+ * bytes in a window the host copied in, and the symbols' contexts prepared in passes ahead (kernel-context.ts). The
+ * search starts from the context's guess, then takes Newton steps (slope: the probed bin's own frequency) inside an
+ * exact bracket, so any sequence of probes ends on the one right bin. Consecutive symbols sit on different rANS
+ * lanes, so their searches are independent: the run searches two at once, probe beside probe, and their latencies
+ * overlap. Invariant: every boundary equals mixtureBoundary (../mixture-model.ts) and every state and word read the
+ * reference decoder's (../mixture-coder.ts), bit for bit; escapes and a window that runs dry stop the run, and the
+ * host takes over.
  */
-import { cdfPair } from './kernel-cdf';
+import { cdfPairClamped } from './kernel-cdf';
 import {
-  CDF_ONE, COMP_BLOCK, COMP_KEY, COMP_LIMIT, COMP_MU, COMP_MULT, COMP_SCALE, COMP_WEIGHT, COMP_WEIGHT_I, CTX_LO, CTX_NB,
-  CTX_SPREAD, CTX_TOTAL, HALF_MU, HALF_WIDTH_MAX, INV_CDF_ONE, MAX_INT, MU_ONE, ONE, compP, guessP, halfP, inputP,
-  limitP, multP, musP, offsetPerPositionP, resultP, scalesP, symbolsP, weightsP,
-} from './kernel-memory';
+  OP_BYTES, OP_LIMIT, OP_MULT, OP_NEG_LIMIT, OP_NEG_MU, OP_WEIGHT, contextAt, fields_, guessBin, prepareContexts,
+  setContextShape, stride_,
+} from './kernel-context';
+import { CDF_ONE, CONTEXT_SYMBOLS, HALF_MU, MU_ONE, ONE, inputP, resultP, symbolsP } from './kernel-memory';
 
-const CENTER_POSITION: f64 = 1280;
-const INV_MU_ONE: f64 = 1.0 / 256;
-const LEVEL_TO_BUCKET: f64 = 1.0 / 65536; // 2^(12 - 28)
 /** Pair evaluations before the search falls back to bisection (bounds the work per symbol). */
 const BISECT_AFTER: i32 = 8;
 const INV_ONE: f64 = 1.0 / 16777216;
@@ -38,200 +36,105 @@ let nbB_ = 0;
 /** The input window position of decodeRun (bytes). */
 let pos_ = 0;
 
-/** Sums w_c F_c at the lower edges of bins j and j + 1 (boundaries j and j + 1) of the context at `base`. */
+/** Component operands `op`'s weighted table CDF pair w_c (F_c(edge), F_c(edge + 1)) at the edge offsets `edge`. */
 // @ts-ignore: decorator
-@inline function evaluatePair(base: usize, components: i32, lo: i32, j: i32): v128 {
-  const e0 = (lo + j - 1) * MU_ONE - HALF_MU;
-  let sums = f64x2.splat(0);
-  for (let c = 0; c < components; c++) {
-    const c4 = <usize>c << 2;
-    const c8 = <usize>c << 3;
-    const w = load<f64>(base + COMP_WEIGHT + c8);
-    sums = f64x2.add(sums, f64x2.mul(f64x2.splat(w),
-      cdfPair(e0 - load<i32>(base + COMP_MU + c4), load<i32>(base + COMP_LIMIT + c4), load<f64>(base + COMP_MULT + c8))));
-  }
-  return sums;
+@inline function weightedPair(op: usize, edge: v128): v128 {
+  let u = i32x4.add(edge, v128.load(op + OP_NEG_MU));
+  u = i32x4.max_s(i32x4.min_s(u, v128.load(op + OP_LIMIT)), v128.load(op + OP_NEG_LIMIT));
+  return f64x2.mul(v128.load(op + OP_WEIGHT), cdfPairClamped(u, v128.load(op + OP_MULT)));
 }
 
-/** The cumulative frequency of boundary j (0..nb) from its weighted CDF sum (as mixtureBoundary). */
+/**
+ * sum_c w_c F_c at the lower edges of bins j and j + 1 of the context at `ctx` (lanes 0 and 1): the sums whose
+ * floor(floor(sum / total) * spread) + j are boundaries j and j + 1 (mixtureBoundary). The terms are integers below
+ * 2^52 and so are their partial sums (at most total * 2^28 <= 2^52), so every addition is exact and two
+ * accumulators may add them in any order: the sums are mixtureBoundary's.
+ */
 // @ts-ignore: decorator
-@inline function boundary(sum: f64, total: f64, spread: f64, j: i32, nb: i32): f64 {
-  return j <= 0 ? 0 : j >= nb ? ONE : Math.floor(Math.floor(sum / total) * spread) + <f64>j;
+@inline function edgeSums(ctx: usize, components: i32, lo: i32, j: i32): v128 {
+  const edge = i32x4.splat((lo + j - 1) * MU_ONE - HALF_MU);
+  let even = weightedPair(ctx, edge);
+  let odd = f64x2.splat(0);
+  let c = 1;
+  for (; c + 1 < components; c += 2) {
+    const op = ctx + OP_BYTES * <usize>c;
+    odd = f64x2.add(odd, weightedPair(op, edge));
+    even = f64x2.add(even, weightedPair(op + OP_BYTES, edge));
+  }
+  if (c < components) odd = f64x2.add(odd, weightedPair(ctx + OP_BYTES * <usize>c, edge));
+  return f64x2.add(even, odd);
 }
 
 /**
- * A first guess of the value whose interval holds CDF level `level` (0..2^28-1) of logistic(muQ, scale k): the
- * table position interpolated from the guess table, mapped back to pixel units.
+ * For boundaries j and j + 1 (lanes 0 and 1), the least edge sum that puts the boundary above `slot`: with
+ * d = 2^24 - nb (spread = d / 2^28), boundary(k) = floor(q_k * d / 2^28) + k where q_k = floor(sum_k / total)
+ * (both floors exact), so slot < boundary(k) exactly when q_k * d >= (slot + 1 - k) * 2^28, i.e. when
+ * q_k >= Q = ceil((slot + 1 - k) * 2^28 / d), i.e. when sum_k >= Q * total (for 0 < k < nb). Q comes from a rounded
+ * division and one exact correction (every product here is an integer below 2^53). It needs only the slot and j,
+ * so it runs beside the probe's CDF evaluations instead of after them.
  */
-function guessValue(level: f64, muQ: i32, k: i32): i32 {
-  const f = level * LEVEL_TO_BUCKET;
-  const bucket = Math.floor(f);
-  const g = guessP + (<usize>(<i32>bucket) << 3);
-  const low = load<f64>(g);
-  const position = low + (load<f64>(g, 8) - low) * (f - bucket);
-  const value = Math.floor((<f64>(muQ + HALF_MU) + (position - CENTER_POSITION) * load<f64>(offsetPerPositionP + (<usize>k << 3)))
-    * INV_MU_ONE);
-  return <i32>max<f64>(-1073741824, min<f64>(1073741823, value));
+// @ts-ignore: decorator
+@inline function thresholds(slot: f64, j: i32, d: f64, total: f64): v128 {
+  const scaled = f64x2.mul(f64x2.sub(f64x2.splat(slot + 1 - <f64>j), f64x2(0, 1)), f64x2.splat(CDF_ONE));
+  const dv = f64x2.splat(d);
+  let q = f64x2.ceil(f64x2.div(scaled, dv));
+  q = f64x2.add(q, v128.and(f64x2.lt(f64x2.mul(q, dv), scaled), f64x2.splat(1)));
+  return f64x2.mul(q, f64x2.splat(total));
 }
 
 /**
- * Prepares the context at `base` for symbol i of the chunk: its window (as prepareMixture), the compact component
- * block, and a first guess for `slot`: the component whose share of the weight, taking components in order of mu
- * (ties by index), holds the slot's level; then that component's quantile at the level within its share.
- * @returns the first bin to probe (0..nb-1)
+ * The boundaries (mixtureBoundary) in lanes 0 and 1 of the edge sums `sums` of boundaries jl and jh (0..nb): 0 at
+ * 0 and 2^24 at nb, else floor(floor(sum / total) * spread) + j.
  */
-function prepare(i: i32, components: i32, slot: f64, base: usize): i32 {
-  const first = <usize>i * <usize>components;
-  // The window (as prepareMixture), the heaviest component and the compact component block.
-  let lo = MAX_INT;
-  let hi = -MAX_INT;
-  let total: f64 = 0;
-  let heaviest = 0;
-  let heaviestWeight = -1;
-  for (let c = 0; c < components; c++) {
-    const q = (first + <usize>c) << 2;
-    const muQ = load<i32>(musP + q);
-    const k = load<i32>(scalesP + q);
-    const w = load<i32>(weightsP + q);
-    const k4 = <usize>k << 2;
-    const k8 = <usize>k << 3;
-    const center = (muQ + HALF_MU) >> 8;
-    const halfWidth = load<i32>(halfP + k4);
-    lo = min(lo, center - halfWidth);
-    hi = max(hi, center + halfWidth);
-    total += <f64>w;
-    const heavier = w > heaviestWeight;
-    heaviestWeight = select<i32>(w, heaviestWeight, heavier);
-    heaviest = select<i32>(c, heaviest, heavier);
-    const c4 = <usize>c << 2;
-    const c8 = <usize>c << 3;
-    store<i32>(base + COMP_MU + c4, muQ);
-    store<i32>(base + COMP_LIMIT + c4, load<i32>(limitP + k4));
-    store<i32>(base + COMP_SCALE + c4, k);
-    store<i32>(base + COMP_WEIGHT_I + c4, w);
-    store<i32>(base + COMP_KEY + c4, ((muQ >> 4) << 4) | c);
-    store<f64>(base + COMP_MULT + c8, load<f64>(multP + k8));
-    store<f64>(base + COMP_WEIGHT + c8, <f64>w);
-  }
-  for (let c = components; (c & 3) != 0; c++) store<i32>(base + COMP_WEIGHT_I + (<usize>c << 2), 0);
-  if (hi - lo > 2 * HALF_WIDTH_MAX) {
-    lo = ((load<i32>(base + COMP_MU + (<usize>heaviest << 2)) + HALF_MU) >> 8) - HALF_WIDTH_MAX;
-    hi = lo + 2 * HALF_WIDTH_MAX;
-  }
-  const nb = hi - lo + 3;
-  const spread = (ONE - <f64>nb) * INV_CDF_ONE;
-  store<i32>(base + CTX_LO, lo);
-  store<i32>(base + CTX_NB, nb);
-  store<f64>(base + CTX_TOTAL, total);
-  store<f64>(base + CTX_SPREAD, spread);
-
-  // Four components c at a time: before_c = sum of w_e over the components e that come first (smaller key: mu to
-  // 1/16 pixel, then the index; only the guess depends on this order); c is picked when before_c <= target < before_c + w_c (integers, so floor(target) works).
-  const target = slot * (1.0 / ONE) * total;
-  const floorTarget = i32x4.splat(<i32>target);
-  let pick = heaviest;
-  let pickBefore: f64 = 0;
-  for (let block = 0; block < components; block += 4) {
-    const keyC = v128.load(base + COMP_KEY + (<usize>block << 2));
-    let before = i32x4.splat(0);
-    for (let e = 0; e < components; e++) {
-      const first = i32x4.lt_s(i32x4.splat(load<i32>(base + COMP_KEY + (<usize>e << 2))), keyC);
-      before = i32x4.add(before, v128.and(first, i32x4.splat(load<i32>(base + COMP_WEIGHT_I + (<usize>e << 2)))));
-    }
-    const end = i32x4.add(before, v128.load(base + COMP_WEIGHT_I + (<usize>block << 2)));
-    const hits = i32x4.bitmask(v128.and(i32x4.le_s(before, floorTarget), i32x4.lt_s(floorTarget, end)));
-    if (hits != 0) {
-      const lane = ctz(hits);
-      v128.store(resultP, before, 64);
-      pick = block + lane;
-      pickBefore = <f64>load<i32>(resultP + 64 + (<usize>lane << 2));
-    }
-  }
-  let level = (target - pickBefore) / load<f64>(base + COMP_WEIGHT + (<usize>pick << 3)) * CDF_ONE;
-  level = max<f64>(0, min<f64>(CDF_ONE - 1, level));
-  const guess = <i64>guessValue(level, load<i32>(base + COMP_MU + (<usize>pick << 2)), load<i32>(base + COMP_SCALE + (<usize>pick << 2)))
-    - <i64>lo + 1;
-
-  return <i32>max<i64>(0, min<i64>(<i64>nb - 1, guess));
+// @ts-ignore: decorator
+@inline function exactBoundaries(sums: v128, jl: i32, jh: i32, total: f64, spread: f64, nb: i32): v128 {
+  const share = f64x2.floor(f64x2.div(sums, f64x2.splat(total)));
+  const b = f64x2.add(f64x2.floor(f64x2.mul(share, f64x2.splat(spread))),
+    f64x2.convert_low_i32x4_s(i32x4.replace_lane(i32x4.splat(jl), 1, jh)));
+  return f64x2.replace_lane(f64x2.replace_lane(b, 0, jl <= 0 ? 0 : f64x2.extract_lane(b, 0)), 1,
+    jh >= nb ? ONE : f64x2.extract_lane(b, 1));
 }
 
-// The search's steps: pair evaluations (boundaries j and j + 1) inside an exact bracket boundary(jl) = cl <= slot <
-// ch = boundary(jh), which always holds the answer; a Newton step from the probe's nearer boundary with the probed
-// bin's frequency as the slope, bisection when a step leaves the bracket or after BISECT_AFTER probes.
+// The search's steps: pair evaluations (the edge sums of boundaries j and j + 1) inside an exact bracket jl <= j* < jh
+// (j* the answer; boundary(jl) <= slot < boundary(jh)), the side of each boundary decided exactly against
+// thresholds(); a Newton step from the probe's nearer boundary (estimated as sum * spread / total + j: a guide only)
+// with the probed bin's frequency as the slope, bisection when a step leaves the bracket or after BISECT_AFTER
+// probes. The bracket keeps the edge sums of its ends, which give the answer's exact boundaries at the end.
 
 /**
- * The search for symbol i of the chunk: the bin j whose interval [boundary(j), boundary(j + 1)) holds `slot`
- * (0..2^24-1). Sets jA_, clA_, chA_, loA_, nbA_.
+ * The searches for the symbols of contexts ctxA (slot slotA, results in the A globals) and ctxB (slotB, the B
+ * globals) at once: each round probes both symbols first and then updates both brackets, so the two evaluation
+ * chains overlap. ctxB may be ctxA with slotB = slotA (one symbol).
  */
-function find(i: i32, components: i32, slot: f64): void {
-  const base = compP;
-  let j = prepare(i, components, slot, base);
-  const lo = load<i32>(base + CTX_LO);
-  const nb = load<i32>(base + CTX_NB);
-  const total = load<f64>(base + CTX_TOTAL);
-  const spread = load<f64>(base + CTX_SPREAD);
-  let jl = 0;
-  let jh = nb;
-  let cl: f64 = 0;
-  let ch: f64 = ONE;
-  let pairs = 0;
-  while (jh - jl > 1) {
-    if (j < jl || j >= jh || pairs >= BISECT_AFTER) j = jl + ((jh - jl) >> 1);
-    pairs++;
-    const sums = evaluatePair(base, components, lo, j);
-    const b0 = boundary(f64x2.extract_lane(sums, 0), total, spread, j, nb);
-    const b1 = boundary(f64x2.extract_lane(sums, 1), total, spread, j + 1, nb);
-    if (slot < b0) {
-      jh = j;
-      ch = b0;
-      j -= <i32>Math.ceil((b0 - slot) / (b1 - b0));
-    } else if (slot >= b1) {
-      jl = j + 1;
-      cl = b1;
-      j += 1 + <i32>Math.floor((slot - b1) / (b1 - b0));
-    } else {
-      jl = j;
-      jh = j + 1;
-      cl = b0;
-      ch = b1;
-    }
-  }
-  jA_ = jl;
-  clA_ = cl;
-  chA_ = ch;
-  loA_ = lo;
-  nbA_ = nb;
-}
-
-/**
- * find() for symbols i (slot slotA, results in the A globals) and i + 1 (slotB, the B globals) at once: each round
- * probes both symbols first and then updates both brackets, so the two evaluation chains overlap.
- */
-function findTwo(i: i32, components: i32, slotA: f64, slotB: f64): void {
-  const baseA = compP;
-  const baseB = compP + COMP_BLOCK;
-  let jA = prepare(i, components, slotA, baseA);
-  let jB = prepare(i + 1, components, slotB, baseB);
-  const loA = load<i32>(baseA + CTX_LO);
-  const nbA = load<i32>(baseA + CTX_NB);
-  const totalA = load<f64>(baseA + CTX_TOTAL);
-  const spreadA = load<f64>(baseA + CTX_SPREAD);
-  const loB = load<i32>(baseB + CTX_LO);
-  const nbB = load<i32>(baseB + CTX_NB);
-  const totalB = load<f64>(baseB + CTX_TOTAL);
-  const spreadB = load<f64>(baseB + CTX_SPREAD);
+function findTwo(ctxA: usize, ctxB: usize, components: i32, slotA: f64, slotB: f64): void {
+  let jA = guessBin(ctxA, components, slotA);
+  let jB = guessBin(ctxB, components, slotB);
+  const loA = load<i32>(ctxA + fields_);
+  const nbA = load<i32>(ctxA + fields_, 4);
+  const totalA = load<f64>(ctxA + fields_, 8);
+  const spreadA = load<f64>(ctxA + fields_, 16);
+  const dA = ONE - <f64>nbA;
+  const rateA = spreadA / totalA;
+  const loB = load<i32>(ctxB + fields_);
+  const nbB = load<i32>(ctxB + fields_, 4);
+  const totalB = load<f64>(ctxB + fields_, 8);
+  const spreadB = load<f64>(ctxB + fields_, 16);
+  const dB = ONE - <f64>nbB;
+  const rateB = spreadB / totalB;
   let jlA = 0;
   let jhA = nbA;
-  let clA: f64 = 0;
-  let chA: f64 = ONE;
+  let sumLA: f64 = 0;
+  let sumHA: f64 = 0;
   let pairsA = 0;
   let jlB = 0;
   let jhB = nbB;
-  let clB: f64 = 0;
-  let chB: f64 = ONE;
+  let sumLB: f64 = 0;
+  let sumHB: f64 = 0;
   let pairsB = 0;
   let sumsA = f64x2.splat(0);
   let sumsB = f64x2.splat(0);
+  let aboveA = 0;
+  let aboveB = 0;
   while (true) {
     const liveA = jhA - jlA > 1;
     const liveB = jhB - jlB > 1;
@@ -239,58 +142,69 @@ function findTwo(i: i32, components: i32, slotA: f64, slotB: f64): void {
     if (liveA) {
       if (jA < jlA || jA >= jhA || pairsA >= BISECT_AFTER) jA = jlA + ((jhA - jlA) >> 1);
       pairsA++;
-      sumsA = evaluatePair(baseA, components, loA, jA);
+      sumsA = edgeSums(ctxA, components, loA, jA);
+      // Bit k: slot < boundary(jA + k).
+      aboveA = i64x2.bitmask(f64x2.ge(sumsA, thresholds(slotA, jA, dA, totalA)));
     }
     if (liveB) {
       if (jB < jlB || jB >= jhB || pairsB >= BISECT_AFTER) jB = jlB + ((jhB - jlB) >> 1);
       pairsB++;
-      sumsB = evaluatePair(baseB, components, loB, jB);
+      sumsB = edgeSums(ctxB, components, loB, jB);
+      aboveB = i64x2.bitmask(f64x2.ge(sumsB, thresholds(slotB, jB, dB, totalB)));
     }
     if (liveA) {
-      const b0 = boundary(f64x2.extract_lane(sumsA, 0), totalA, spreadA, jA, nbA);
-      const b1 = boundary(f64x2.extract_lane(sumsA, 1), totalA, spreadA, jA + 1, nbA);
-      if (slotA < b0) {
+      const s0 = f64x2.extract_lane(sumsA, 0);
+      const s1 = f64x2.extract_lane(sumsA, 1);
+      const b0 = s0 * rateA + <f64>jA;
+      const b1 = s1 * rateA + <f64>(jA + 1);
+      if (jA > 0 && (aboveA & 1) != 0) {
         jhA = jA;
-        chA = b0;
+        sumHA = s0;
         jA -= <i32>Math.ceil((b0 - slotA) / (b1 - b0));
-      } else if (slotA >= b1) {
+      } else if (jA + 1 < nbA && (aboveA & 2) == 0) {
         jlA = jA + 1;
-        clA = b1;
+        sumLA = s1;
         jA += 1 + <i32>Math.floor((slotA - b1) / (b1 - b0));
       } else {
         jlA = jA;
         jhA = jA + 1;
-        clA = b0;
-        chA = b1;
+        sumLA = s0;
+        sumHA = s1;
       }
     }
     if (liveB) {
-      const b0 = boundary(f64x2.extract_lane(sumsB, 0), totalB, spreadB, jB, nbB);
-      const b1 = boundary(f64x2.extract_lane(sumsB, 1), totalB, spreadB, jB + 1, nbB);
-      if (slotB < b0) {
+      const s0 = f64x2.extract_lane(sumsB, 0);
+      const s1 = f64x2.extract_lane(sumsB, 1);
+      const b0 = s0 * rateB + <f64>jB;
+      const b1 = s1 * rateB + <f64>(jB + 1);
+      if (jB > 0 && (aboveB & 1) != 0) {
         jhB = jB;
-        chB = b0;
+        sumHB = s0;
         jB -= <i32>Math.ceil((b0 - slotB) / (b1 - b0));
-      } else if (slotB >= b1) {
+      } else if (jB + 1 < nbB && (aboveB & 2) == 0) {
         jlB = jB + 1;
-        clB = b1;
+        sumLB = s1;
         jB += 1 + <i32>Math.floor((slotB - b1) / (b1 - b0));
       } else {
         jlB = jB;
         jhB = jB + 1;
-        clB = b0;
-        chB = b1;
+        sumLB = s0;
+        sumHB = s1;
       }
     }
   }
+  const boundsA = exactBoundaries(f64x2.replace_lane(f64x2.splat(sumLA), 1, sumHA), jlA, jhA, totalA, spreadA,
+    nbA);
+  const boundsB = exactBoundaries(f64x2.replace_lane(f64x2.splat(sumLB), 1, sumHB), jlB, jhB, totalB, spreadB,
+    nbB);
   jA_ = jlA;
-  clA_ = clA;
-  chA_ = chA;
+  clA_ = f64x2.extract_lane(boundsA, 0);
+  chA_ = f64x2.extract_lane(boundsA, 1);
   loA_ = loA;
   nbA_ = nbA;
   jB_ = jlB;
-  clB_ = clB;
-  chB_ = chB;
+  clB_ = f64x2.extract_lane(boundsB, 0);
+  chB_ = f64x2.extract_lane(boundsB, 1);
   loB_ = loB;
   nbB_ = nbB;
 }
@@ -301,7 +215,9 @@ function findTwo(i: i32, components: i32, slotA: f64, slotB: f64): void {
  * @returns j (0 and nb - 1 are the escape bins)
  */
 export function decodeFind(i: i32, components: i32, slot: f64): i32 {
-  find(i, components, slot);
+  setContextShape(components);
+  prepareContexts(i, 1, components);
+  findTwo(contextAt(0), contextAt(0), components, slot, slot);
   store<f64>(resultP, clA_);
   store<f64>(resultP, chA_, 8);
   store<f64>(resultP, <f64>loA_, 16);
@@ -336,13 +252,25 @@ export function decodeRun(from: i32, to: i32, components: i32, pos: i32, end: i3
   let reason: f64 = 0;
   let i = from;
   pos_ = pos;
+  setContextShape(components);
+  // The contexts hold symbols [passStart, prepared). A pass starts at an even distance from `from` (i steps by two)
+  // and CONTEXT_SYMBOLS is even, so both symbols of a pair are in it.
+  let passStart = from;
+  let prepared = from;
   while (i < to) {
+    if (i >= prepared) {
+      passStart = i;
+      prepared = min(to, i + CONTEXT_SYMBOLS);
+      prepareContexts(i, prepared - i, components);
+    }
     // decodeSlot (../rans-core.ts) of both lanes: symbol i is on lane a, symbol i + 1 on lane b.
     const qa = Math.floor(a * INV_ONE);
     const qb = Math.floor(b * INV_ONE);
     const paired = i + 1 < to;
-    if (paired) findTwo(i, components, a - qa * ONE, b - qb * ONE);
-    else find(i, components, a - qa * ONE);
+    const ctx = contextAt(i - passStart);
+    const slotA = a - qa * ONE;
+    if (paired) findTwo(ctx, ctx + stride_, components, slotA, b - qb * ONE);
+    else findTwo(ctx, ctx, components, slotA, slotA);
     if (jA_ == 0 || jA_ == nbA_ - 1) break;
     const start = pos_;
     const x = refill((chA_ - clA_) * qa + (a - qa * ONE) - clA_, end);

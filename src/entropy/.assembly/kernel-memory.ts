@@ -36,23 +36,15 @@ export let wordsP: usize = 0;
 export let inputP: usize = 0;
 export let resultP: usize = 0;
 /**
- * The decoder's two symbol contexts (two symbols are searched at once), COMP_BLOCK bytes each from compP: a compact
- * copy of the symbol's components (16 slots each: mu, offset limit, scale index, weight as i32, the weight zero past
- * the last component for the SIMD rank; multiplier and weight as f64), then its window and weight total, then per component its rank key (i32).
+ * The decoder's symbol contexts (kernel-context.ts lays one out): CONTEXT_SYMBOLS of them from compP, each at most
+ * CONTEXT_BYTES_MAX bytes; then rankP, 128 bytes of the preparation's rank keys and weights.
  */
 export let compP: usize = 0;
-export const COMP_MU: usize = 0;
-export const COMP_LIMIT: usize = 64;
-export const COMP_SCALE: usize = 128;
-export const COMP_WEIGHT_I: usize = 192;
-export const COMP_MULT: usize = 256;
-export const COMP_WEIGHT: usize = 384;
-export const CTX_LO: usize = 512;
-export const CTX_NB: usize = 516;
-export const CTX_TOTAL: usize = 520;
-export const CTX_SPREAD: usize = 528;
-export const COMP_KEY: usize = 576;
-export const COMP_BLOCK: usize = 640;
+export let rankP: usize = 0;
+/** Symbols one preparation pass writes contexts for: even, so that a searched pair never straddles two passes. */
+export const CONTEXT_SYMBOLS: i32 = 32;
+/** Bytes of a context of MIXTURE_MAX_COMPONENTS (16) components: 80 per component, 4 i32 arrays, the window. */
+export const CONTEXT_BYTES_MAX: usize = 1600;
 
 function align(p: usize): usize {
   return (p + 63) & ~(<usize>63);
@@ -78,9 +70,11 @@ export function layout(symbols: i32, components: i32): usize {
   p = align(p + 8 * <usize>SCALE_COUNT);
 
   resultP = p;
-  p = align(p + 8 * 16); // result[0..6] (see ../mixture-wasm.ts), then 16 bytes of SIMD scratch at byte 64
+  p = align(p + 8 * 8); // result[0..7] (see ../mixture-wasm.ts)
   compP = p;
-  p = align(p + 2 * COMP_BLOCK);
+  p = align(p + <usize>CONTEXT_SYMBOLS * CONTEXT_BYTES_MAX);
+  rankP = p;
+  p = align(p + 128);
   const parameters: usize = (<usize>symbols * <usize>components) << 2;
   musP = p;
   p = align(p + parameters);
