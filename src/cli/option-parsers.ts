@@ -25,3 +25,21 @@ export function numberAbove(option: string, min: number, max: number): (value: s
     return parsed;
   };
 }
+
+/** Returns a commander argParser for a finite number in [min, max]. */
+export function numberIn(option: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) throw new UsageError(`Expected a number in [${min}, ${max}] for ${option} but received "${value}"`);
+    return parsed;
+  };
+}
+
+/** Returns a commander argParser for a finite number >= min. */
+export function numberAtLeast(option: string, min: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min) throw new UsageError(`Expected a number >= ${min} for ${option} but received "${value}"`);
+    return parsed;
+  };
+}

@@ -4,21 +4,24 @@
  * (with an error-versus-coverage chart and the integer MAP network's agreement), `export` the MAP network as an
  * integer network file, `run` such a file on the integer engine, and `compact` a checkpoint for committing.
  */
-import { Command, Option } from 'commander';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandFactory } from '../command.js';
 import { integerIn, numberAbove } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
+import { commandGroup } from '../command-group.js';
+import { checkRunFolder, compactFolders, copyRunFiles } from '../run-folders.js';
+import { runStoppable } from '../stop-signals.js';
+import { backendOption, checkpointMinutesOption, epochsOption, minutesOption, workersOption, type RunFlags } from '../training-options.js';
 import { atomicWrite } from '../../core/atomic-write.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { openDataset } from '../../data/open-dataset.js';
 import { sliceDataset, splitValidation, SPLITS, type ImageDataset, type Split } from '../../data/dataset.js';
 import { createEngine, KERNEL_NAMES, type KernelName } from '../../engine/index.js';
-import { BACKENDS, startBackend, type BackendName } from '../../train/backend.js';
+import { startBackend, type BackendName } from '../../train/backend.js';
 import { hasBlrnetCheckpoint, loadBlrnetCheckpoint, saveBlrnetCheckpoint } from '../../research/blrnet/blrnet-checkpoint.js';
 import { evaluateBlrnet, mapFixedNetwork } from '../../research/blrnet/blrnet-evaluate.js';
 import { binaryWeightCount } from '../../research/blrnet/blrnet-params.js';
@@ -33,13 +36,10 @@ import { exportIntegerNetwork, IntegerMapRunner } from '../../research/blrnet/in
 const BLRNET_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
 type BlrnetDataset = (typeof BLRNET_DATASETS)[number];
 
-interface TrainFlags {
+interface TrainFlags extends RunFlags {
   dataset: BlrnetDataset;
   data: string;
-  out: string;
   preset?: BlrnetPresetName;
-  epochs?: number;
-  minutes?: number;
   batchSize: number;
   lr: number;
   warmupImages: number;
@@ -47,12 +47,8 @@ interface TrainFlags {
   temperature: number;
   validation: number;
   validateEvery: number;
-  checkpointMinutes: number;
   flips?: boolean;
   workers: number;
-  backend: BackendName;
-  seed: number;
-  resume?: boolean;
 }
 
 interface EvalFlags {
@@ -81,8 +77,7 @@ async function openLabelled(ctx: CliContext, dataset: BlrnetDataset, dataPath: s
 async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   const outDir = path.resolve(ctx.cwd, flags.out);
   const resuming = flags.resume === true;
-  if (resuming && !hasBlrnetCheckpoint(outDir)) throw new UsageError(`--resume: ${outDir} holds no blrnet checkpoint to resume`);
-  if (!resuming && hasBlrnetCheckpoint(outDir)) throw new UsageError(`${outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+  checkRunFolder(outDir, resuming, hasBlrnetCheckpoint, 'blrnet');
   const checkpoint = resuming ? loadBlrnetCheckpoint(outDir) : null;
   const dataset = (checkpoint?.state.settings.dataset as BlrnetDataset | undefined) ?? flags.dataset;
   if (checkpoint && dataset !== flags.dataset) throw new UsageError(`--resume: ${outDir} was trained on ${dataset}, not ${flags.dataset}`);
@@ -110,23 +105,14 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   log.info({ dataset: full.name, network: describeBlrnet(spec), binaryWeights: binaryWeightCount(spec), train: train.count, validation: validation.count, workers: flags.workers }, resuming ? 'resuming blrnet training' : 'starting blrnet training');
   const totalImages = flags.epochs !== undefined ? flags.epochs * train.count : train.count;
   const bar = startProgressBar(ctx, totalImages, 'blrnet |{bar}| epoch {epoch} | {value}/{total} img | loss {loss} | acc {accuracy} | {speed} img/s | ETA {eta_formatted}');
-  const stop = new AbortController();
-  const onSignal = () => {
-    log.warn('stopping after the current step; a final checkpoint follows');
-    stop.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   let result: Awaited<ReturnType<typeof trainBlrnet>>;
   try {
-    result = await trainBlrnet(start, {
+    result = await runStoppable('stopping after the current step; a final checkpoint follows', (signal) => trainBlrnet(start, {
       outDir, train, validation, workers: flags.workers, backend: flags.backend, epochs: flags.epochs ?? null, minutes: flags.minutes ?? null,
-      checkpointMinutes: flags.checkpointMinutes, validateEveryImages: flags.validateEvery, signal: stop.signal,
+      checkpointMinutes: flags.checkpointMinutes, validateEveryImages: flags.validateEvery, signal,
       onProgress: (p) => bar.update(Math.min(p.imagesSeen, totalImages), { epoch: p.epoch.toFixed(2), loss: p.loss.toFixed(3), accuracy: p.accuracy.toFixed(3), speed: p.imagesPerSecond.toFixed(1) }),
-    });
+    }));
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     bar.stop();
   }
   const chart = await writeBlrnetTrainingChart(path.join(outDir, 'log.jsonl'), path.join(outDir, 'curve.svg'), `PBNet-S ${describeBlrnet(spec)} on ${dataset}`);
@@ -174,15 +160,7 @@ async function runEval(ctx: CliContext, flags: EvalFlags): Promise<void> {
 
 /** Builds `idfz blrnet`. */
 export const blrnetCommand: CommandFactory = (ctx) => {
-  const command = new Command('blrnet')
-    .description('probabilistic binary networks (PBNet-S): train, evaluate, export to integers, run')
-    // Set before the sub-commands are added, so that they inherit it (commander copies settings at creation).
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => ctx.stdout.write(text),
-      writeErr: (text) => ctx.stderr.write(text),
-      outputError: (text, write) => write(`idfz: ${text.replace(/^error: /, '')}`),
-    });
+  const command = commandGroup(ctx, 'blrnet', 'probabilistic binary networks (PBNet-S): train, evaluate, export to integers, run');
   command
     .command('train')
     .description('train a PBNet-S classifier; checkpoints are resumable')
@@ -190,8 +168,8 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .requiredOption('--data <path>', 'dataset folder')
     .requiredOption('--out <dir>', 'checkpoint folder')
     .addOption(new Option('--preset <name>', 'network (default: mnist for the MNISTs, cifar10 for CIFAR-10)').choices(BLRNET_PRESETS))
-    .option('--epochs <n>', 'stop after this many epochs in total', integerIn('--epochs', 1, 100000))
-    .option('--minutes <n>', 'stop after this many minutes of this run', numberAbove('--minutes', 0, 1e6))
+    .addOption(epochsOption())
+    .addOption(minutesOption())
     .option('--batch-size <n>', 'images per step', integerIn('--batch-size', 2, 4096), 100)
     .option('--lr <rate>', 'peak learning rate (Adamax)', numberAbove('--lr', 0, 1), 0.01)
     .option('--warmup-images <n>', 'images of linear learning-rate warm-up', integerIn('--warmup-images', 0, 1e9), 0)
@@ -199,11 +177,11 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .option('--temperature <t>', 'binary-concrete temperature', numberAbove('--temperature', 0, 100), 1)
     .option('--validation <n>', 'training images held out for validation (the last ones)', integerIn('--validation', 1, 1e7), 5000)
     .option('--validate-every <n>', 'validate every this many training images', integerIn('--validate-every', 1, 1e9), 20000)
-    .option('--checkpoint-minutes <n>', 'minutes between checkpoints', numberAbove('--checkpoint-minutes', 0, 1e6), 5)
+    .addOption(checkpointMinutesOption())
     .option('--flips', 'horizontal-flip augmentation (default: on for cifar10)')
     .option('--no-flips', 'no horizontal flips')
-    .option('--workers <n>', 'worker threads (data parallel; batch norm per worker share)', integerIn('--workers', 1, 256), Math.max(1, availableParallelism()))
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm'))
+    .addOption(workersOption('worker threads (data parallel; batch norm per worker share)'))
+    .addOption(backendOption())
     .option('--seed <n>', 'seed of the run', integerIn('--seed', 0, 2 ** 31 - 1), 1)
     .option('--resume', 'continue the checkpoint in --out (with its stored settings)')
     .action(async (flags: TrainFlags) => runTrain(ctx, flags));
@@ -221,7 +199,7 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .option('--seed <n>', 'seed of the re-estimation batches and sampled networks', integerIn('--seed', 0, 2 ** 31 - 1), 1)
     .addOption(new Option('--integer <kernel>', 'run the integer MAP network on this engine kernel').choices([...KERNEL_NAMES, 'off']).default('wasm'))
     .option('--chart <file>', 'error-versus-coverage SVG (default: CHECKPOINT/coverage.svg)')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm'))
+    .addOption(backendOption())
     .option('--json', 'print one JSON object on stdout')
     .action(async (flags: EvalFlags) => runEval(ctx, flags));
   command
@@ -233,7 +211,7 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .option('--seed <n>', 'seed of the re-estimation batches (as in eval: the same seed gives the same network)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
     .option('--batch-size <n>', 'images per re-estimation batch (as in eval)', integerIn('--batch-size', 2, 4096), 100)
     .option('--data <path>', 'training data folder (default: the checkpoint\'s)')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm'))
+    .addOption(backendOption())
     .option('-f, --force', 'replace an existing file')
     .action(async (flags: { checkpoint: string; out: string; reestimateBatches: number; batchSize: number; seed: number; data?: string; backend: BackendName; force?: boolean }) => {
       const checkpoint = loadBlrnetCheckpoint(path.resolve(ctx.cwd, flags.checkpoint));
@@ -251,12 +229,9 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .requiredOption('--checkpoint <dir>', 'checkpoint folder')
     .requiredOption('--out <dir>', 'new folder for the compact copy')
     .action((flags: { checkpoint: string; out: string }) => {
-      const from = path.resolve(ctx.cwd, flags.checkpoint);
-      const to = path.resolve(ctx.cwd, flags.out);
-      if (from === to) throw new UsageError('--out must differ from --checkpoint (the compact copy drops information)');
-      if (hasBlrnetCheckpoint(to)) throw new UsageError(`${to} already holds a checkpoint; choose another --out`);
+      const { from, to } = compactFolders(ctx.cwd, flags, hasBlrnetCheckpoint, 'information');
       saveBlrnetCheckpoint(to, loadBlrnetCheckpoint(from), { compact: true });
-      for (const file of ['log.jsonl', 'curve.svg']) if (existsSync(path.join(from, file))) copyFileSync(path.join(from, file), path.join(to, file));
+      copyRunFiles(from, to);
       log.info({ from, to }, 'compact blrnet checkpoint written');
     });
   command

@@ -4,15 +4,17 @@
  * parameters and multiply-adds of every group at one parameter budget.
  */
 import { Command, Option } from 'commander';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandFactory } from '../command.js';
-import { integerIn, numberAbove } from '../option-parsers.js';
+import { integerIn, numberAbove, numberIn } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
+import { commandGroup } from '../command-group.js';
+import { checkRunFolder } from '../run-folders.js';
+import { backendOption, checkpointMinutesOption, minutesOption, workersOption, type RunFlags } from '../training-options.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { BACKENDS, type BackendName } from '../../train/backend.js';
+import type { BackendName } from '../../train/backend.js';
 import { sliceDataset, SPLITS, type Split } from '../../data/dataset.js';
 import { GROUP_NAMES, type GroupName } from '../../research/hexaconv/point-groups.js';
 import { CLASSIFICATION_DATASETS, holdOutValidation, openClassificationSplit, type ClassificationDatasetName } from '../../research/hexaconv/classification-data.js';
@@ -23,38 +25,22 @@ import { evaluateWrn } from '../../research/hexaconv/wrn-evaluate.js';
 import { DEFAULT_BUDGETS, PAPER_BUDGETS, wrnSpecForBudget, wrnTemplate } from '../../research/hexaconv/wrn-presets.js';
 import { checkWrnSpec, wrnMultiplyAdds, wrnParamCount, type WrnSpec } from '../../research/hexaconv/wrn-spec.js';
 
-interface TrainFlags {
+interface TrainFlags extends RunFlags {
   dataset: ClassificationDatasetName;
   data: string;
   group?: GroupName;
   budget?: number;
   widths?: number[];
   blocks?: number;
-  out: string;
-  epochs?: number;
-  minutes?: number;
   batchSize: number;
   workers: number;
-  backend: BackendName;
-  resume?: boolean;
-  seed: number;
   splitSeed: number;
   lr: number;
   momentum: number;
   weightDecay: number;
   validation?: number;
-  checkpointMinutes: number;
   flips: boolean;
   translate: number;
-}
-
-/** A commander argParser for a finite number in [min, max]. */
-function numberIn(option: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) throw new UsageError(`Expected a number in [${min}, ${max}] for ${option} but received "${value}"`);
-    return parsed;
-  };
 }
 
 function widthList(value: string): number[] {
@@ -85,8 +71,7 @@ const RUN_OPTIONS: readonly [keyof TrainFlags, string][] = [
 async function runTrain(ctx: CliContext, flags: TrainFlags, command: Command): Promise<void> {
   const outDir = path.resolve(ctx.cwd, flags.out);
   const resuming = flags.resume === true;
-  if (resuming && !hasWrnCheckpoint(outDir)) throw new UsageError(`--resume: ${outDir} holds no checkpoint to resume`);
-  if (!resuming && hasWrnCheckpoint(outDir)) throw new UsageError(`${outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+  checkRunFolder(outDir, resuming, hasWrnCheckpoint);
   const checkpoint = resuming ? loadWrnCheckpoint(outDir) : null;
   if (checkpoint) {
     const given = RUN_OPTIONS.filter(([key]) => command.getOptionValueSource(key) === 'cli').map(([, option]) => option);
@@ -189,20 +174,10 @@ function runCost(ctx: CliContext, flags: CostFlags): void {
 }
 
 const datasetOption = () => new Option('--dataset <name>', 'cifar10, or folder (AID layout: one sub-folder of images per class)').choices(CLASSIFICATION_DATASETS);
-const workersOption = () => new Option('--workers <n>', 'worker threads (data parallel)').argParser(integerIn('--workers', 1, 256)).default(Math.max(1, availableParallelism()));
-const backendOption = () => new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm');
 
 /** Builds `idfz hexaconv`. */
 export const hexaconvCommand: CommandFactory = (ctx) => {
-  const command = new Command('hexaconv')
-    .description('HexaConv: planar and group convolutions on square and hexagonal lattices (classifiers)')
-    // Set before the sub-commands are added, so that they inherit it (commander copies settings at creation).
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => ctx.stdout.write(text),
-      writeErr: (text) => ctx.stderr.write(text),
-      outputError: (text, write) => write(`idfz: ${text.replace(/^error: /, '')}`),
-    });
+  const command = commandGroup(ctx, 'hexaconv', 'HexaConv: planar and group convolutions on square and hexagonal lattices (classifiers)');
   command
     .command('train')
     .description('train a WideResNet of one group; checkpoints are resumable')
@@ -214,7 +189,7 @@ export const hexaconvCommand: CommandFactory = (ctx) => {
     .option('--blocks <n>', 'residual blocks per stage (default: cifar10 4, folder 2)', integerIn('--blocks', 1, 16))
     .requiredOption('--out <dir>', 'checkpoint folder')
     .option('--epochs <n>', 'epochs in total, the span of the cosine schedule (default 20; --resume: the run\'s)', integerIn('--epochs', 1, 10000))
-    .option('--minutes <n>', 'stop after this many minutes of this run', numberAbove('--minutes', 0, 1e6))
+    .addOption(minutesOption())
     .option('--batch-size <n>', 'images per step', integerIn('--batch-size', 1, 4096), 125)
     .addOption(workersOption())
     .addOption(backendOption())
@@ -225,7 +200,7 @@ export const hexaconvCommand: CommandFactory = (ctx) => {
     .option('--momentum <m>', 'SGD momentum', numberIn('--momentum', 0, 0.999), 0.9)
     .option('--weight-decay <w>', 'weight decay of the filters', numberIn('--weight-decay', 0, 1), 1e-3)
     .option('--validation <n>', 'training images held out for validation (default: cifar10 5000, folder 10%)', integerIn('--validation', 0, 1e7))
-    .option('--checkpoint-minutes <n>', 'minutes between checkpoints', numberAbove('--checkpoint-minutes', 0, 1e6), 5)
+    .addOption(checkpointMinutesOption())
     .option('--no-flips', 'no horizontal-flip augmentation')
     .option('--translate <px>', 'random translations of up to this many pixels', integerIn('--translate', 0, 16), 0)
     .action(async (flags: TrainFlags, self: Command) => runTrain(ctx, flags, self));

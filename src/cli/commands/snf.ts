@@ -3,20 +3,24 @@
  * 9-layer conv and Glow-like models (or their exact-gradient twins, --exact), evaluate them exactly, draw samples
  * through R or the exact inverse, time one layer's training step as D grows, and compact a checkpoint for committing.
  */
-import { Command, Option } from 'commander';
-import { copyFileSync, existsSync } from 'node:fs';
+import { Option } from 'commander';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandFactory } from '../command.js';
-import { integerIn, numberAbove } from '../option-parsers.js';
+import { integerIn, numberAbove, numberAtLeast } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
+import { commandGroup } from '../command-group.js';
+import { checkRunFolder, compactFolders, copyRunFiles } from '../run-folders.js';
+import { runStoppable } from '../stop-signals.js';
+import { backendOption, type RunFlags } from '../training-options.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { atomicWrite } from '../../core/atomic-write.js';
 import { FETCHED_DATA_PATHS, openDataset, type DatasetName } from '../../data/open-dataset.js';
 import { SPLITS, sliceDataset, splitValidation, type Split } from '../../data/dataset.js';
 import { writeImage } from '../../image/write-image.js';
-import { BACKENDS, startBackend, type BackendName } from '../../train/backend.js';
+import { startBackend, type BackendName } from '../../train/backend.js';
 import { writeTrainingChart } from '../../train/training-chart.js';
 import { hasSnfCheckpoint, loadSnfCheckpoint, saveSnfCheckpoint, type SnfCheckpoint } from '../../research/snf/snf-checkpoint.js';
 import { evaluateSnf } from '../../research/snf/snf-evaluate.js';
@@ -32,15 +36,11 @@ import type { InverseKind } from '../../research/snf/linear-layers.js';
 const SNF_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
 type SnfDataset = (typeof SNF_DATASETS)[number];
 
-interface TrainFlags {
+interface TrainFlags extends RunFlags {
   model?: SnfModelName;
   dataset?: SnfDataset;
   data?: string;
   exact?: boolean;
-  out: string;
-  resume?: boolean;
-  epochs?: number;
-  minutes?: number;
   batchSize?: number;
   lr?: number;
   warmupImages: number;
@@ -54,10 +54,7 @@ interface TrainFlags {
   validation: number;
   validationLimit: number;
   validateEvery: number;
-  checkpointMinutes: number;
   logSeconds: number;
-  seed: number;
-  backend: BackendName;
 }
 
 function dataPathFor(ctx: CliContext, dataset: string, given: string | undefined): string {
@@ -69,19 +66,12 @@ function dataPathFor(ctx: CliContext, dataset: string, given: string | undefined
 
 const positiveNumber = (option: string) => numberAbove(option, 0, 1e9);
 
-function nonNegativeNumber(option: string): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) throw new UsageError(`Expected a number >= 0 for ${option} but received "${value}"`);
-    return parsed;
-  };
-}
+const nonNegativeNumber = (option: string) => numberAtLeast(option, 0);
 
 async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   const outDir = path.resolve(ctx.cwd, flags.out);
   const resuming = flags.resume === true;
-  if (resuming && !hasSnfCheckpoint(outDir)) throw new UsageError(`--resume: ${outDir} holds no SNF checkpoint to resume`);
-  if (!resuming && hasSnfCheckpoint(outDir)) throw new UsageError(`${outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+  checkRunFolder(outDir, resuming, hasSnfCheckpoint, 'SNF');
   if (flags.epochs === undefined && flags.minutes === undefined) throw new UsageError('say how long to train: --epochs N and/or --minutes M');
   const checkpoint: SnfCheckpoint | null = resuming ? loadSnfCheckpoint(outDir) : null;
   if (!checkpoint && (!flags.model || !flags.dataset)) throw new UsageError('a new run needs --model and --dataset');
@@ -106,17 +96,10 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   log.info({ model, gradient: spec.gradient, layers: describeLayers(spec), params: flow.size, dataset: full.name, train: train.count, validation: validation?.count ?? 0, lambda: spec.reconstructionWeight, reconGrad: spec.reconstructionGradient, ...(checkpoint ? checkpoint.state.settings : settings) }, resuming ? 'resuming SNF training' : 'starting SNF training');
   const totalImages = flags.epochs !== undefined ? Math.ceil(flags.epochs * train.count) : train.count;
   const bar = startProgressBar(ctx, totalImages, 'snf train |{bar}| epoch {epoch} | {value}/{total} img | nll {nll} | {speed} img/s | ETA {eta_formatted}');
-  const stop = new AbortController();
-  const onSignal = () => {
-    log.warn('stopping after the current step; validation and a final checkpoint follow');
-    stop.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const start: SnfTrainStart = checkpoint ? { checkpoint } : { spec };
   let result: Awaited<ReturnType<typeof trainSnf>>;
   try {
-    result = await trainSnf(start, {
+    result = await runStoppable('stopping after the current step; validation and a final checkpoint follow', (signal) => trainSnf(start, {
       outDir,
       train,
       validation,
@@ -128,12 +111,10 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
       validateEveryImages: flags.validateEvery,
       validationLimit: flags.validationLimit,
       logSeconds: flags.logSeconds,
-      signal: stop.signal,
+      signal,
       onProgress: (p) => bar.update(Math.min(p.imagesSeen, totalImages), { epoch: p.epoch.toFixed(2), nll: p.nll === null ? '-' : p.nll.toFixed(1), speed: p.imagesPerSecond.toFixed(1) }),
-    });
+    }));
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     bar.stop();
   }
   const chart = await writeTrainingChart(path.join(outDir, 'log.jsonl'), path.join(outDir, 'curve.svg'), `SNF ${model} (${spec.gradient}) on ${dataset}`);
@@ -272,28 +253,15 @@ interface CompactFlags {
 }
 
 function runCompact(ctx: CliContext, flags: CompactFlags): void {
-  const from = path.resolve(ctx.cwd, flags.checkpoint);
-  const to = path.resolve(ctx.cwd, flags.out);
-  if (from === to) throw new UsageError('--out must differ from --checkpoint (the compact copy drops the optimizer state)');
-  if (hasSnfCheckpoint(to)) throw new UsageError(`${to} already holds a checkpoint; choose another --out`);
+  const { from, to } = compactFolders(ctx.cwd, flags, hasSnfCheckpoint, 'the optimizer state');
   saveSnfCheckpoint(to, loadSnfCheckpoint(from), { compact: true });
-  for (const name of ['log.jsonl', 'curve.svg']) if (existsSync(path.join(from, name))) copyFileSync(path.join(from, name), path.join(to, name));
+  copyRunFiles(from, to);
   log.info({ from, to }, 'compact SNF checkpoint written (float16 parameters, no optimizer state)');
 }
 
-const backendOption = () => new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm');
-
 /** Builds `idfz snf`. */
 export const snfCommand: CommandFactory = (ctx) => {
-  const command = new Command('snf')
-    .description('Self Normalizing Flows (Keller et al. 2021): train, evaluate, sample and time SNF models and their exact-gradient twins')
-    // Set before the sub-commands are added, so that they inherit it (commander copies settings at creation).
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => ctx.stdout.write(text),
-      writeErr: (text) => ctx.stderr.write(text),
-      outputError: (text, write) => write(`idfz: ${text.replace(/^error: /, '')}`),
-    });
+  const command = commandGroup(ctx, 'snf', 'Self Normalizing Flows (Keller et al. 2021): train, evaluate, sample and time SNF models and their exact-gradient twins');
   command
     .command('train')
     .description('train the paper\'s fc, conv or glow model on MNIST, Fashion-MNIST or CIFAR-10; checkpoints are resumable')

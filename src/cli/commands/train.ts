@@ -9,6 +9,9 @@ import type { CliContext } from '../context.js';
 import type { CommandFactory } from '../command.js';
 import { integerIn, numberAbove } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
+import { checkRunFolder } from '../run-folders.js';
+import { runStoppable } from '../stop-signals.js';
+import { backendOption, checkpointMinutesOption, epochsOption, minutesOption, workersOption, type RunFlags } from '../training-options.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { describePresets, idfPreset, IDF_PRESET_NAMES } from '../../arch/idf-presets.js';
@@ -16,36 +19,27 @@ import { checkIdfSpec, type IdfSpec } from '../../arch/idf-spec.js';
 import { NET_FAMILIES, type NetFamily } from '../../arch/net-spec.js';
 import { idfParams } from '../../arch/idf-params.js';
 import { effectiveParamCount } from '../../arch/param-list.js';
-import { BACKENDS, type BackendName } from '../../train/backend.js';
 import { hasCheckpoint, loadCheckpoint } from '../../train/checkpoint.js';
 import { trainIdf, type TrainStart } from '../../train/trainer.js';
 import { writeTrainingChart } from '../../train/training-chart.js';
 import { DATASET_NAMES, openDataset, type DatasetName } from '../../data/open-dataset.js';
 import { concatDatasets, splitValidation, type ImageDataset } from '../../data/dataset.js';
-import { availableParallelism } from 'node:os';
 
-interface TrainFlags {
+interface TrainFlags extends RunFlags {
   preset?: string;
   config?: string;
   dataset: DatasetName;
   data: string[];
   cropSize: number;
   crops: number;
-  out: string;
-  epochs?: number;
-  minutes?: number;
   batchSize: number;
   workers: number;
-  backend: BackendName;
-  resume?: boolean;
   init?: string;
-  seed: number;
   lr: number;
   warmupImages: number;
   decay: number;
   validation: number;
   validateEvery: number;
-  checkpointMinutes: number;
   flips: boolean;
   family?: NetFamily;
   width?: number;
@@ -95,8 +89,7 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   if (flags.data.length > 1 && flags.dataset !== 'folder') throw new UsageError(`--data takes one path for --dataset ${flags.dataset} (several only for folder)`);
   const outDir = path.resolve(ctx.cwd, flags.out);
   const resuming = flags.resume === true;
-  if (resuming && !hasCheckpoint(outDir)) throw new UsageError(`--resume: ${outDir} holds no checkpoint to resume`);
-  if (!resuming && hasCheckpoint(outDir)) throw new UsageError(`${outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
+  checkRunFolder(outDir, resuming, hasCheckpoint);
   if ((flags.family !== undefined || flags.width !== undefined) && (resuming || flags.init !== undefined)) throw new UsageError('--family and --width shape a new model: do not combine them with --resume or --init');
   if (flags.init !== undefined && (resuming || flags.preset || flags.config)) throw new UsageError('--init takes the architecture and weights of its checkpoint: do not combine it with --resume, --preset or --config');
   const initDir = flags.init === undefined ? null : path.resolve(ctx.cwd, flags.init);
@@ -114,17 +107,9 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   const totalImages = flags.epochs !== undefined ? flags.epochs * train.count : train.count;
   const bar = startProgressBar(ctx, totalImages, 'train |{bar}| epoch {epoch} | {value}/{total} img | bpd {bpd} | {speed} img/s | ETA {eta_formatted}');
   // Ctrl-C (or SIGTERM) ends the run cleanly: the current step finishes, then validation and a final checkpoint.
-  const stop = new AbortController();
-  const onSignal = () => {
-    log.warn('stopping after the current step; a final checkpoint follows');
-    stop.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let result: Awaited<ReturnType<typeof trainIdf>>;
-  try {
-    result = await trainIdf(start, {
-      signal: stop.signal,
+  const result = await runStoppable('stopping after the current step; a final checkpoint follows', (signal) =>
+    trainIdf(start, {
+      signal,
       outDir,
       train,
       validation,
@@ -142,11 +127,8 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
       validationLimit: flags.validation,
       flips: flags.flips,
       onProgress: (p) => bar.update(Math.min(p.imagesSeen, totalImages), { epoch: p.epoch.toFixed(2), bpd: p.bpd.toFixed(3), speed: p.imagesPerSecond.toFixed(1) }),
-    });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    }),
+  );
   bar.stop();
   const chart = await writeTrainingChart(path.join(outDir, 'log.jsonl'), path.join(outDir, 'curve.svg'));
   log.info({ imagesSeen: result.imagesSeen, hours: Number((result.trainSeconds / 3600).toFixed(3)), validationBpd: result.lastValidationBpd, chart }, 'training finished');
@@ -166,11 +148,11 @@ export const trainCommand: CommandFactory = (ctx) =>
     .option('--crop-size <n>', 'folder: side of the square training crops', integerIn('--crop-size', 8, 1024), 32)
     .option('--crops <n>', 'folder: number of training crops drawn (seeded)', integerIn('--crops', 2, 1e7), 20000)
     .requiredOption('--out <dir>', 'checkpoint folder')
-    .option('--epochs <n>', 'stop after this many epochs in total', integerIn('--epochs', 1, 100000))
-    .option('--minutes <n>', 'stop after this many minutes of this run', numberAbove('--minutes', 0, 1e6))
+    .addOption(epochsOption())
+    .addOption(minutesOption())
     .option('--batch-size <n>', 'images per step', integerIn('--batch-size', 1, 4096), 64)
-    .option('--workers <n>', 'worker threads (data parallel)', integerIn('--workers', 1, 256), Math.max(1, availableParallelism()))
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm'))
+    .addOption(workersOption())
+    .addOption(backendOption())
     .option('--resume', 'continue the checkpoint in --out')
     .option('--init <checkpoint>', "start a new run from this checkpoint's EMA weights and architecture (fine-tuning: fresh optimizer and schedule)")
     .option('--seed <n>', 'seed of the run (permutations, initialisation, order)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
@@ -179,6 +161,6 @@ export const trainCommand: CommandFactory = (ctx) =>
     .option('--decay <factor>', 'learning-rate factor per epoch after warm-up', numberAbove('--decay', 0, 1), 0.95)
     .option('--validation <n>', 'training images held out for validation', integerIn('--validation', 1, 1e7), 5000)
     .option('--validate-every <n>', 'validate every this many training images', integerIn('--validate-every', 1, 1e9), 25000)
-    .option('--checkpoint-minutes <n>', 'minutes between checkpoints', numberAbove('--checkpoint-minutes', 0, 1e6), 5)
+    .addOption(checkpointMinutesOption())
     .option('--no-flips', 'no horizontal-flip augmentation')
     .action(async (flags: TrainFlags) => runTrain(ctx, flags));
