@@ -1,8 +1,8 @@
 /**
  * A training run's JSON-lines log (log.jsonl in its output folder): one object per line, appended as the run goes,
- * which the training charts read back. Invariant: a line is written whole before record() returns.
+ * and read back by the training charts. Invariant: a line is written whole before record() returns.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Appends one entry to the log. */
@@ -13,4 +13,13 @@ export function openRunLog(outDir: string): RecordEntry {
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, 'log.jsonl');
   return (entry) => appendFileSync(file, `${JSON.stringify(entry)}\n`);
+}
+
+/** The entries of a log.jsonl file, in order; none when the file does not exist yet. */
+export function readRunLog(logFile: string): Record<string, unknown>[] {
+  if (!existsSync(logFile)) return [];
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }

@@ -1,6 +1,6 @@
 /**
  * The loop pieces the trainers share: the seeded epoch order (epoch-order.ts), the run clock and stop limits
- * (run-clock.ts), the progress window (progress-window.ts) and the JSON-lines run log (run-log.ts).
+ * (run-clock.ts), the progress window (progress-window.ts) and the JSON-lines run log (run-log.ts), written and read.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { Random } from '../../src/core/random.js';
 import { EpochOrder, nextMultipleAbove } from '../../src/train/epoch-order.js';
 import { ProgressWindow } from '../../src/train/progress-window.js';
 import { RunClock } from '../../src/train/run-clock.js';
-import { openRunLog } from '../../src/train/run-log.js';
+import { openRunLog, readRunLog } from '../../src/train/run-log.js';
 
 test('EpochOrder: each epoch is the (seed, epoch) shuffle, batches never cross an epoch, a fresh instance resumes it', () => {
   const order = new EpochOrder(7, 10);
@@ -63,7 +63,7 @@ test('ProgressWindow: means per image of the sums since the last reset, speed, 3
   assert.equal(window.imagesPerSecond(opened + 2000), 4);
 });
 
-test('openRunLog: creates the folder and appends one JSON object per line', () => {
+test('openRunLog and readRunLog: creates the folder, appends one JSON object per line, reads them back', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'idfz-run-log-'));
   try {
     const out = path.join(dir, 'a', 'b');
@@ -71,6 +71,8 @@ test('openRunLog: creates the folder and appends one JSON object per line', () =
     record({ type: 'train', bpd: 3.5 });
     record({ type: 'validation', images: 2 });
     assert.equal(readFileSync(path.join(out, 'log.jsonl'), 'utf8'), '{"type":"train","bpd":3.5}\n{"type":"validation","images":2}\n');
+    assert.deepEqual(readRunLog(path.join(out, 'log.jsonl')), [{ type: 'train', bpd: 3.5 }, { type: 'validation', images: 2 }]);
+    assert.deepEqual(readRunLog(path.join(out, 'none.jsonl')), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

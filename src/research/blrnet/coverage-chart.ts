@@ -1,12 +1,10 @@
 /**
  * Error versus coverage (selective prediction): sort the test images by an uncertainty score, keep the most certain
  * fraction (the coverage) and measure the error among them. PBNet ensembles give the score as the variance of the
- * members' probability for the predicted class (Peters and Welling 2018, section 5). The chart is drawn by
- * vega-lite, like src/train/training-chart.ts. Invariant: at coverage 1 the error is the plain test error.
+ * members' probability for the predicted class (Peters and Welling 2018, section 5). The chart is a line chart of
+ * src/train/line-chart.ts. Invariant: at coverage 1 the error is the plain test error.
  */
-import { writeFileSync } from 'node:fs';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { writeLineChart } from '../../train/line-chart.js';
 
 /** One point of a curve. */
 export interface CoveragePoint {
@@ -41,21 +39,12 @@ export function coverageCurve(wrong: readonly boolean[], uncertainty: ArrayLike<
  */
 export async function writeCoverageChart(svgFile: string, curves: Readonly<Record<string, readonly CoveragePoint[]>>, title: string): Promise<void> {
   const values = Object.entries(curves).flatMap(([series, points]) => points.map((p) => ({ ...p, error: 100 * p.error, series })));
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  await writeLineChart(svgFile, {
     title,
     width: 560,
-    height: 360,
-    background: 'white',
-    data: { values },
-    mark: { type: 'line' },
-    encoding: {
-      x: { field: 'coverage', type: 'quantitative', title: 'coverage (fraction of test images kept, most certain first)', scale: { domain: [0, 1] } },
-      y: { field: 'error', type: 'quantitative', title: 'error among kept images (%)' },
-      color: { field: 'series', type: 'nominal', title: 'uncertainty score', legend: { labelLimit: 400, orient: 'bottom', direction: 'vertical' } },
-    },
-  };
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  writeFileSync(svgFile, await view.toSVG());
-  view.finalize();
+    points: values,
+    x: { field: 'coverage', title: 'coverage (fraction of test images kept, most certain first)', domain: [0, 1] },
+    y: { field: 'error', title: 'error among kept images (%)' },
+    series: { title: 'uncertainty score', legendBelow: true },
+  });
 }
