@@ -5,11 +5,25 @@
 import { Random } from '../core/random.js';
 import { paramCount, shapeSize, type ParamInfo } from '../arch/param-list.js';
 
+/** The fan-in He init divides by, for one parameter. */
+export type FanIn = (param: ParamInfo) => number;
+
 /**
- * Draws the initial flat parameter vector. He init uses fan_in = kh * kw * in of a conv kernel, counting only the
- * kept taps of a masked kernel.
+ * Fan-in of the IDF layouts: kh * kw * in of a conv kernel [kh, kw, in, out], counting only the kept taps of a
+ * masked kernel; rows of anything else (a dense [in, out]).
  */
-export function initialParams(params: readonly ParamInfo[], seed: number): Float32Array {
+export const convFanIn: FanIn = (p) => {
+  if (p.shape.length !== 4) return p.shape[0]!;
+  const taps = p.taps ? p.taps.filter((t) => t !== 0).length : p.shape[0]! * p.shape[1]!;
+  return taps * p.shape[2]!;
+};
+
+/**
+ * Draws the initial flat parameter vector: He-normal (std = gain * sqrt(2 / fan-in)) where the list asks for it,
+ * the listed values elsewhere, zeros otherwise.
+ * @param fanIn fan-in of a He-initialised parameter (default convFanIn, the IDF layouts')
+ */
+export function initialParams(params: readonly ParamInfo[], seed: number, fanIn: FanIn = convFanIn): Float32Array {
   const random = new Random(seed);
   const flat = new Float32Array(paramCount(params));
   let offset = 0;
@@ -17,9 +31,7 @@ export function initialParams(params: readonly ParamInfo[], seed: number): Float
     const size = shapeSize(p.shape);
     const view = flat.subarray(offset, offset + size);
     if (p.init.kind === 'he') {
-      const taps = p.taps ? p.taps.filter((t) => t !== 0).length : p.shape.length === 4 ? p.shape[0]! * p.shape[1]! : 1;
-      const fanIn = p.shape.length === 4 ? taps * p.shape[2]! : p.shape[0]!;
-      const std = (p.init.gain ?? 1) * Math.sqrt(2 / fanIn);
+      const std = (p.init.gain ?? 1) * Math.sqrt(2 / fanIn(p));
       for (let i = 0; i < size; i++) view[i] = random.nextNormal() * std;
     } else if (p.init.kind === 'values') {
       const values = p.init.values;

@@ -1,27 +1,16 @@
 /**
  * Initial parameter vector of a HexaConv WideResNet, from a seed: He-normal filters (std = gain * sqrt(2 / fan-in),
  * fan-in = in * paramsPerPair for stored filters [out, in, paramsPerPair], rows for dense [in, out]), ones and zeros
- * for the normalisations and biases. Invariant: the same spec and seed give the same vector on every machine.
+ * for the normalisations and biases (src/train/param-init.ts draws them). Invariant: the same spec and seed give the
+ * same vector on every machine.
  */
-import { Random } from '../../core/random.js';
-import { paramCount, shapeSize, type ParamInfo } from '../../arch/param-list.js';
+import type { ParamInfo } from '../../arch/param-list.js';
+import { initialParams, type FanIn } from '../../train/param-init.js';
+
+/** Fan-in of a stored group filter [out, in, paramsPerPair], or of a dense [in, out]. */
+const filterFanIn: FanIn = (p) => (p.shape.length === 3 ? p.shape[1]! * p.shape[2]! : p.shape[0]!);
 
 /** The flat initial vector of `params` (wrn-spec.ts wrnParams order). */
 export function initialWrnParams(params: readonly ParamInfo[], seed: number): Float32Array {
-  const random = new Random(seed);
-  const flat = new Float32Array(paramCount(params));
-  let offset = 0;
-  for (const p of params) {
-    const size = shapeSize(p.shape);
-    const view = flat.subarray(offset, offset + size);
-    if (p.init.kind === 'he') {
-      const fanIn = p.shape.length === 3 ? p.shape[1]! * p.shape[2]! : p.shape[0]!;
-      const std = (p.init.gain ?? 1) * Math.sqrt(2 / fanIn);
-      for (let i = 0; i < size; i++) view[i] = random.nextNormal() * std;
-    } else if (p.init.kind === 'values') {
-      for (let i = 0; i < size; i++) view[i] = p.init.values[i % p.init.values.length]!;
-    }
-    offset += size;
-  }
-  return flat;
+  return initialParams(params, seed, filterFanIn);
 }
