@@ -7,16 +7,20 @@ import type { IdfSpec } from '../arch/idf-spec.js';
 import type { BackendName } from './backend.js';
 import type { ErrorReply, ReadyMessage } from './worker-fleet.js';
 
-/** Sent once when a worker starts (as workerData). */
-export interface WorkerInit {
+/** What every training stack's gradient worker starts with (workerData): its backend, its model and shared memory. */
+export interface GradientWorkerInit<Spec> {
   readonly backend: BackendName;
-  readonly spec: IdfSpec;
-  /** float32 parameter vector (read by workers before each step). */
+  readonly spec: Spec;
+  /** float32 parameter vector (read by workers before each request; the main thread writes it only between). */
   readonly params: SharedArrayBuffer;
-  /** float32 gradient vector owned by this worker: the sum over its images of d(bits/dim)/d(param). */
+  /** float32 gradient vector owned by this worker: the sum over its images of d(loss)/d(param). */
   readonly grad: SharedArrayBuffer;
   /** uint8 images, HWC, image after image. */
   readonly images: SharedArrayBuffer;
+}
+
+/** Sent once when an IDF worker starts (as workerData); its loss is bits/dim. */
+export interface WorkerInit extends GradientWorkerInit<IdfSpec> {
   readonly height: number;
   readonly width: number;
   readonly channels: number;

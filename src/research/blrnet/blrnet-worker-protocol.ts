@@ -3,20 +3,12 @@
  * labels live in SharedArrayBuffers, so a request carries only image indices and a noise seed; the main thread
  * writes parameters only while no request is running.
  */
-import type { BackendName } from '../../train/backend.js';
 import type { ErrorReply, ReadyMessage } from '../../train/worker-fleet.js';
+import type { GradientWorkerInit } from '../../train/worker-protocol.js';
 import type { BlrnetSpec } from './blrnet-spec.js';
 
-/** Sent once when a worker starts (as workerData). */
-export interface BlrnetWorkerInit {
-  readonly backend: BackendName;
-  readonly spec: BlrnetSpec;
-  /** float32 parameter vector. */
-  readonly params: SharedArrayBuffer;
-  /** float32 gradient owned by this worker: the sum over its images of d(loss)/d(param). */
-  readonly grad: SharedArrayBuffer;
-  /** uint8 images, HWC, image after image. */
-  readonly images: SharedArrayBuffer;
+/** Sent once when a worker starts (as workerData); its loss is the PBNet-S loss. */
+export interface BlrnetWorkerInit extends GradientWorkerInit<BlrnetSpec> {
   /** uint16 label per image. */
   readonly labels: SharedArrayBuffer;
   readonly height: number;

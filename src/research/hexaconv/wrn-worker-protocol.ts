@@ -4,25 +4,20 @@
  * only image indices and augmentations. Invariant: the main thread writes `params` and `running` only while no
  * request is in flight; each worker writes only its own `grad` and `moments`.
  */
-import type { BackendName } from '../../train/backend.js';
 import type { ErrorReply, ReadyMessage } from '../../train/worker-fleet.js';
+import type { GradientWorkerInit } from '../../train/worker-protocol.js';
 import type { Augmentation, Normalisation } from './input-pipeline.js';
 import type { WrnSpec } from './wrn-spec.js';
 
-/** Given to a worker when it starts (workerData). */
-export interface WrnWorkerInit {
-  readonly backend: BackendName;
-  readonly spec: WrnSpec;
-  /** float32 parameters, wrn-spec.ts wrnParams order. */
-  readonly params: SharedArrayBuffer;
+/**
+ * Given to a worker when it starts (workerData): parameters in wrn-spec.ts wrnParams order, square images, and a
+ * gradient of the summed cross-entropy.
+ */
+export interface WrnWorkerInit extends GradientWorkerInit<WrnSpec> {
   /** float32 running mean then variance of every normalisation layer, normLayers order. */
   readonly running: SharedArrayBuffer;
-  /** float32, this worker's: sum over its images of d(cross-entropy)/d(parameter). */
-  readonly grad: SharedArrayBuffer;
   /** float32, this worker's: batch mean then variance of every normalisation layer (same layout as running). */
   readonly moments: SharedArrayBuffer;
-  /** uint8 square images, HWC, image after image. */
-  readonly images: SharedArrayBuffer;
   /** uint16 label per image. */
   readonly labels: SharedArrayBuffer;
   readonly normalisation: Normalisation;
