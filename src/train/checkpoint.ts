@@ -10,7 +10,10 @@ import { checkIdfSpec, type IdfSpec } from '../arch/idf-spec.js';
 import { idfParams } from '../arch/idf-params.js';
 import { paramCount } from '../arch/param-list.js';
 import type { AdamaxState } from './adamax.js';
-import { floatBytes, hasSpecFile, readAdamaxFile, readFloatFile, readJsonFile, readSpecFile, writeAdamaxFile, writeFileAtomic, writeJsonFile, writeSpecFile, type CheckpointKind } from './checkpoint-files.js';
+import {
+  floatBytes, hasSpecFile, readAdamaxFile, readFloatFile, readJsonFile, readSpecFile, writeAdamaxFile, writeFileAtomic, writeJsonFile, writeSpecFile,
+  type CheckpointKind,
+} from './checkpoint-files.js';
 
 /** Progress of a run, enough to resume it exactly. */
 export interface TrainingState {

@@ -1,7 +1,8 @@
 /**
- * Data-parallel training over worker_threads: every worker holds its own tfjs instance and computes gradients for a
- * share of each batch; the pool sums them (workers' gradients are sums over images, so the mean is exact whatever
- * the split). Parameters live in one SharedArrayBuffer that only the main thread writes, between steps.
+ * Data-parallel IDF training over worker_threads (plumbing: worker-fleet.ts, batch-shares.ts): every worker holds its
+ * own tfjs instance and computes gradients for a share of each batch; the pool sums them (workers' gradients are sums
+ * over images, so the mean is exact whatever the split). Parameters live in one SharedArrayBuffer that only the main
+ * thread writes, between steps.
  */
 import type { IdfSpec } from '../arch/idf-spec.js';
 import type { BackendName } from './backend.js';

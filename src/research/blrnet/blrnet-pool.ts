@@ -1,8 +1,8 @@
 /**
- * Data-parallel PBNet training over worker_threads (the pattern of src/train/worker-pool.ts): every worker holds its
- * own tfjs instance and computes the gradient sum for a share of each batch; the pool adds them and divides once.
- * Parameters live in one SharedArrayBuffer that only the main thread writes, between requests. Invariant: a step's
- * result depends only on (parameters, indices, flips, seed, worker count).
+ * Data-parallel PBNet training over worker_threads (plumbing: src/train/worker-fleet.ts, batch-shares.ts): every
+ * worker holds its own tfjs instance and computes the gradient sum for a share of each batch; the pool adds them and
+ * divides once. Parameters live in one SharedArrayBuffer that only the main thread writes, between requests.
+ * Invariant: a step's result depends only on (parameters, indices, flips, seed, worker count).
  */
 import type { BackendName } from '../../train/backend.js';
 import { batchesOf, meanOfSums, shareOut } from '../../train/batch-shares.js';

@@ -1,8 +1,8 @@
 /**
- * Data-parallel HexaConv training over worker_threads (the pattern of src/train/worker-pool.ts): each worker computes
- * the summed gradient and batch moments of its share of a batch; the pool adds the gradients and pools the moments
- * (each worker normalises with its own share's moments, like per-device batch normalisation). Invariant: the mean
- * gradient is exact whatever the split, since workers return sums.
+ * Data-parallel HexaConv training over worker_threads (plumbing: src/train/worker-fleet.ts, batch-shares.ts): each
+ * worker computes the summed gradient and batch moments of its share of a batch; the pool adds the gradients and
+ * pools the moments (each worker normalises with its own share's moments, like per-device batch normalisation).
+ * Invariant: the mean gradient is exact whatever the split, since workers return sums.
  */
 import { InternalError } from '../../core/errors.js';
 import type { BackendName } from '../../train/backend.js';
