@@ -1,7 +1,7 @@
 /**
  * The file layer every training stack's checkpoint folder shares: atomic writes, float32 vectors, JSON, the
  * spec.json header (format name, version 1, spec; written last, so its presence marks a complete checkpoint) and the
- * Adamax moments file (m then u, optional on load). Invariant: every failure to read is a ModelError that names the
+ * run's state.json with the Adamax moments file beside it (m then u, optional on load). Invariant: every failure to read is a ModelError that names the
  * file and says whether the checkpoint is incomplete or damaged.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -106,23 +106,33 @@ export function readSpecFile(dir: string, kind: CheckpointKind): unknown {
   return parsed.spec;
 }
 
-/** Writes optimizer.f32: Adamax's first moments then its infinity norms (the step count belongs in state.json). */
-export function writeAdamaxFile(dir: string, optimizer: AdamaxState): void {
-  const moments = new Float32Array(optimizer.m.length * 2);
-  moments.set(optimizer.m);
-  moments.set(optimizer.u, optimizer.m.length);
-  writeFileAtomic(path.join(dir, 'optimizer.f32'), floatBytes(moments));
+/**
+ * Writes the run's progress to state.json, with Adamax's step count added as `optimizerStep`, and Adamax's moments to
+ * optimizer.f32 (first moments then infinity norms).
+ * @param optimizer null for a compact checkpoint: no optimizer.f32 is written and `optimizerStep` is 0
+ */
+export function writeStateAndOptimizer(dir: string, state: object, optimizer: AdamaxState | null): void {
+  if (optimizer) {
+    const moments = new Float32Array(optimizer.m.length * 2);
+    moments.set(optimizer.m);
+    moments.set(optimizer.u, optimizer.m.length);
+    writeFileAtomic(path.join(dir, 'optimizer.f32'), floatBytes(moments));
+  }
+  writeJsonFile(path.join(dir, 'state.json'), { ...state, optimizerStep: optimizer ? optimizer.step : 0 });
 }
 
 /**
- * The Adamax state of `dir`; a fresh one (moments restart, bias correction from step 0) when optimizer.f32 is absent,
- * as in compact checkpoints made for committing.
- * @param step the step count stored in state.json
- * @throws ModelError when optimizer.f32 exists but does not hold 2 * size floats
+ * The run's progress from state.json (without `optimizerStep`) and Adamax's state: from optimizer.f32 with the
+ * stored step, or fresh (moments restart, bias correction from step 0) when the file is absent, as in compact
+ * checkpoints made for committing. The caller checks the state's fields.
+ * @param size parameters of the model
+ * @param options.finite refuse non-finite moments (default false)
+ * @throws ModelError when state.json is missing or not JSON, or optimizer.f32 exists but does not hold 2 * size floats
  */
-export function readAdamaxFile(dir: string, size: number, step: number, options: { finite?: boolean } = {}): AdamaxState {
+export function readStateAndOptimizer<State>(dir: string, size: number, options: { finite?: boolean } = {}): { state: State; optimizer: AdamaxState } {
+  const { optimizerStep, ...state } = readJsonFile(path.join(dir, 'state.json')) as State & { optimizerStep: number };
   const file = path.join(dir, 'optimizer.f32');
-  if (!existsSync(file)) return adamaxState(size);
+  if (!existsSync(file)) return { state: state as State, optimizer: adamaxState(size) };
   const moments = readFloatFile(file, size * 2, options);
-  return { m: moments.slice(0, size), u: moments.slice(size), step };
+  return { state: state as State, optimizer: { m: moments.slice(0, size), u: moments.slice(size), step: optimizerStep } };
 }

@@ -11,7 +11,7 @@ import { idfParams } from '../arch/idf-params.js';
 import { paramCount } from '../arch/param-list.js';
 import type { AdamaxState } from './adamax.js';
 import {
-  floatBytes, hasSpecFile, readAdamaxFile, readFloatFile, readJsonFile, readSpecFile, writeAdamaxFile, writeFileAtomic, writeJsonFile, writeSpecFile,
+  floatBytes, hasSpecFile, readFloatFile, readSpecFile, readStateAndOptimizer, writeFileAtomic, writeSpecFile, writeStateAndOptimizer,
   type CheckpointKind,
 } from './checkpoint-files.js';
 
@@ -47,8 +47,7 @@ export function saveCheckpoint(dir: string, checkpoint: Checkpoint): void {
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(path.join(dir, 'params.f32'), floatBytes(checkpoint.params));
   writeFileAtomic(path.join(dir, 'ema.f32'), floatBytes(checkpoint.ema));
-  writeAdamaxFile(dir, checkpoint.optimizer);
-  writeJsonFile(path.join(dir, 'state.json'), { ...checkpoint.state, optimizerStep: checkpoint.optimizer.step });
+  writeStateAndOptimizer(dir, checkpoint.state, checkpoint.optimizer);
   writeSpecFile(dir, KIND, checkpoint.spec);
 }
 
@@ -74,8 +73,8 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const size = paramCount(idfParams(spec));
   const params = readFloatFile(path.join(dir, 'params.f32'), size);
   const ema = readFloatFile(path.join(dir, 'ema.f32'), size);
-  const { optimizerStep, ...state } = readJsonFile(path.join(dir, 'state.json')) as TrainingState & { optimizerStep: number };
   // Committed checkpoints may leave the optimiser out (it doubles their size): Adamax then restarts its moments,
   // with bias correction from step 0.
-  return { spec, params, ema, optimizer: readAdamaxFile(dir, size, optimizerStep), state };
+  const { state, optimizer } = readStateAndOptimizer<TrainingState>(dir, size);
+  return { spec, params, ema, optimizer, state };
 }

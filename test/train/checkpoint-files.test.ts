@@ -1,6 +1,6 @@
 /**
  * The checkpoint-folder file layer every training stack uses (src/train/checkpoint-files.ts): exact round trips of
- * float vectors, JSON, the spec.json header and the Adamax file, and a ModelError naming the file for every missing,
+ * float vectors, JSON, the spec.json header and state.json with the Adamax file, and a ModelError naming the file for every missing,
  * short, non-finite, unparsable or foreign file.
  */
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  floatBytes, hasSpecFile, readAdamaxFile, readFloatFile, readJsonFile, readSpecFile, writeAdamaxFile, writeFileAtomic, writeJsonFile, writeSpecFile,
+  floatBytes, hasSpecFile, readFloatFile, readJsonFile, readSpecFile, readStateAndOptimizer, writeFileAtomic, writeJsonFile, writeSpecFile, writeStateAndOptimizer,
   type CheckpointKind,
 } from '../../src/train/checkpoint-files.js';
 
@@ -69,13 +69,24 @@ test('spec.json: one line with format and version 1; a folder without it, or of 
   });
 });
 
-test('optimizer.f32: m then u, step from the caller; absent means fresh moments', () => {
+test('state.json and optimizer.f32: the step stored beside the state, m then u; compact (null) and absent mean fresh moments', () => {
   withFolder((dir) => {
-    assert.deepEqual(readAdamaxFile(dir, 2, 7), { m: new Float32Array(2), u: new Float32Array(2), step: 0 });
-    writeAdamaxFile(dir, { m: Float32Array.from([1, 2]), u: Float32Array.from([3, 4]), step: 5 });
+    writeStateAndOptimizer(dir, { imagesSeen: 10 }, { m: Float32Array.from([1, 2]), u: Float32Array.from([3, 4]), step: 5 });
+    assert.deepEqual(readJsonFile(path.join(dir, 'state.json')), { imagesSeen: 10, optimizerStep: 5 });
     assert.deepEqual([...readFloatFile(path.join(dir, 'optimizer.f32'), 4)], [1, 2, 3, 4]);
-    const back = readAdamaxFile(dir, 2, 5);
-    assert.deepEqual([[...back.m], [...back.u], back.step], [[1, 2], [3, 4], 5]);
-    assert.throws(() => readAdamaxFile(dir, 3, 5), isModelError(/optimizer\.f32: holds 16 bytes, expected 24/));
+    const back = readStateAndOptimizer<{ imagesSeen: number }>(dir, 2);
+    assert.deepEqual(back.state, { imagesSeen: 10 });
+    assert.deepEqual([[...back.optimizer.m], [...back.optimizer.u], back.optimizer.step], [[1, 2], [3, 4], 5]);
+    assert.throws(() => readStateAndOptimizer(dir, 3), isModelError(/optimizer\.f32: holds 16 bytes, expected 24/));
+    writeFileSync(path.join(dir, 'optimizer.f32'), floatBytes(Float32Array.from([1, 2, Infinity, 4])));
+    assert.equal(readStateAndOptimizer(dir, 2).optimizer.u[0], Infinity);
+    assert.throws(() => readStateAndOptimizer(dir, 2, { finite: true }), isModelError(/value 2 is Infinity/));
+  });
+  withFolder((dir) => {
+    writeStateAndOptimizer(dir, { imagesSeen: 3 }, null);
+    assert.deepEqual(readdirSync(dir), ['state.json']);
+    assert.deepEqual(readJsonFile(path.join(dir, 'state.json')), { imagesSeen: 3, optimizerStep: 0 });
+    assert.deepEqual(readStateAndOptimizer(dir, 2), { state: { imagesSeen: 3 }, optimizer: { m: new Float32Array(2), u: new Float32Array(2), step: 0 } });
+    assert.throws(() => readStateAndOptimizer(path.join(dir, 'none'), 2), isModelError(/state\.json: missing; the checkpoint is incomplete/));
   });
 });

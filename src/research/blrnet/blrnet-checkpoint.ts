@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ModelError } from '../../core/errors.js';
 import type { AdamaxState } from '../../train/adamax.js';
 import {
-  floatBytes, hasSpecFile, readAdamaxFile, readCheckpointBytes, readFloatFile, readJsonFile, readSpecFile, writeAdamaxFile, writeFileAtomic, writeJsonFile, writeSpecFile,
+  floatBytes, hasSpecFile, readCheckpointBytes, readFloatFile, readSpecFile, readStateAndOptimizer, writeFileAtomic, writeSpecFile, writeStateAndOptimizer,
   type CheckpointKind,
 } from '../../train/checkpoint-files.js';
 import { blrnetOffsets, bnStatsLength, blrnetParamCount } from './blrnet-params.js';
@@ -67,10 +67,9 @@ export function saveBlrnetCheckpoint(dir: string, checkpoint: BlrnetCheckpoint, 
     writeFileAtomic(path.join(dir, 'params.q8'), encodeCompactParams(checkpoint.spec, checkpoint.params));
   } else {
     writeFileAtomic(path.join(dir, 'params.f32'), floatBytes(checkpoint.params));
-    writeAdamaxFile(dir, checkpoint.optimizer);
   }
   writeFileAtomic(path.join(dir, 'running.f32'), floatBytes(checkpoint.running));
-  writeJsonFile(path.join(dir, 'state.json'), { ...checkpoint.state, optimizerStep: options.compact ? 0 : checkpoint.optimizer.step });
+  writeStateAndOptimizer(dir, checkpoint.state, options.compact ? null : checkpoint.optimizer);
   writeSpecFile(dir, KIND, checkpoint.spec);
 }
 
@@ -133,7 +132,7 @@ export function loadBlrnetCheckpoint(dir: string): BlrnetCheckpoint {
   const params = existsSync(compactFile) && !existsSync(path.join(dir, 'params.f32')) ? decodeCompactParams(spec, compactFile) : readFloatFile(path.join(dir, 'params.f32'), size, { finite: true });
   if (!params.every(Number.isFinite)) throw new ModelError(`${dir}: a parameter is not finite; the checkpoint is damaged`);
   const running = readFloatFile(path.join(dir, 'running.f32'), bnStatsLength(spec), { finite: true });
-  const { optimizerStep, ...state } = readJsonFile(path.join(dir, 'state.json')) as BlrnetState & { optimizerStep: number };
+  const { state, optimizer } = readStateAndOptimizer<BlrnetState>(dir, size, { finite: true });
   if (!state.settings || typeof state.imagesSeen !== 'number') throw new ModelError(`${path.join(dir, 'state.json')}: missing the run's settings or progress`);
-  return { spec, params, running, optimizer: readAdamaxFile(dir, size, optimizerStep, { finite: true }), state };
+  return { spec, params, running, optimizer, state };
 }

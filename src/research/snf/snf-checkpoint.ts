@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ModelError } from '../../core/errors.js';
 import type { AdamaxState } from '../../train/adamax.js';
 import {
-  floatBytes, hasSpecFile, readAdamaxFile, readCheckpointBytes, readFloatFile, readJsonFile, readSpecFile, writeAdamaxFile, writeFileAtomic, writeJsonFile, writeSpecFile,
+  floatBytes, hasSpecFile, readCheckpointBytes, readFloatFile, readSpecFile, readStateAndOptimizer, writeFileAtomic, writeSpecFile, writeStateAndOptimizer,
   type CheckpointKind,
 } from '../../train/checkpoint-files.js';
 import { decodeHalf, encodeHalf } from './half-float.js';
@@ -80,10 +80,9 @@ export function saveSnfCheckpoint(dir: string, checkpoint: SnfCheckpoint, option
     rmSync(path.join(dir, 'optimizer.f32'), { force: true });
   } else {
     writeFileAtomic(path.join(dir, 'params.f32'), floatBytes(params));
-    writeAdamaxFile(dir, optimizer);
     rmSync(path.join(dir, 'params.f16'), { force: true });
   }
-  writeJsonFile(path.join(dir, 'state.json'), { ...state, optimizerStep: options.compact ? 0 : optimizer.step });
+  writeStateAndOptimizer(dir, state, options.compact ? null : optimizer);
   writeSpecFile(dir, KIND, checkpoint.spec);
 }
 
@@ -110,6 +109,6 @@ export function loadSnfCheckpoint(dir: string): SnfCheckpoint {
   const paramsFile = path.join(dir, half ? 'params.f16' : 'params.f32');
   if (!existsSync(paramsFile)) throw new ModelError(`${dir}: has neither params.f32 nor params.f16; the checkpoint is incomplete`);
   const params = half ? readHalfFile(paramsFile, size) : readFloatFile(paramsFile, size);
-  const { optimizerStep, ...state } = readJsonFile(path.join(dir, 'state.json')) as SnfTrainingState & { optimizerStep: number };
-  return { spec, params, optimizer: readAdamaxFile(dir, size, optimizerStep), state };
+  const { state, optimizer } = readStateAndOptimizer<SnfTrainingState>(dir, size);
+  return { spec, params, optimizer, state };
 }
