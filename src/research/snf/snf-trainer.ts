@@ -4,13 +4,15 @@
  * dequantisation noise, periodic exact validation, checkpoints every few minutes, a JSON-lines log, resume.
  * Invariant: a resumed run replays the same epoch orders and continues the same noise sequence as an unbroken one.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { ModelError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { Random } from '../../core/random.js';
 import { imageBytes, sliceDataset, type ImageDataset } from '../../data/dataset.js';
 import { adamaxState, adamaxStep, clipGlobalNorm } from '../../train/adamax.js';
+import { EpochOrder, nextMultipleAbove } from '../../train/epoch-order.js';
+import { ProgressWindow } from '../../train/progress-window.js';
+import { RunClock } from '../../train/run-clock.js';
+import { openRunLog } from '../../train/run-log.js';
 import { learningRateAt } from '../../train/schedule.js';
 import { saveSnfCheckpoint, type SnfCheckpoint, type SnfDataRecord, type SnfSettings, type SnfTrainingState, type SnfValidation } from './snf-checkpoint.js';
 import { evaluateSnf } from './snf-evaluate.js';
@@ -80,23 +82,19 @@ export async function trainSnf(start: SnfTrainStart, options: SnfTrainOptions): 
     ? { imagesSeen: 0, steps: 0, trainSeconds: 0, randomState: new Random(settings.seed + 1).state(), settings, data: options.data, lastValidation: null }
     : start.checkpoint.state;
   const random = Random.fromState(state.randomState);
-  const orderOf = (epoch: number) => new Random(settings.seed * 1000003 + epoch).shuffle([...Array(epochImages).keys()]);
+  const order = new EpochOrder(settings.seed, epochImages);
   if (fresh) {
     // Glow's actnorm starts from the statistics of the first training batch.
-    const first = orderOf(0).slice(0, Math.min(epochImages, Math.max(settings.batchSize, 100)));
+    const first = order.batch(0, Math.max(settings.batchSize, 100));
     flow.initializeActnorm(params, dequantize(train.images, first, size, new Random(settings.seed + 2)), first.length);
   }
-  mkdirSync(options.outDir, { recursive: true });
-  const logFile = path.join(options.outDir, 'log.jsonl');
-  const record = (entry: Record<string, unknown>) => appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
+  const record = openRunLog(options.outDir);
   const grad = new Float32Array(params.length);
-  const runStart = performance.now();
-  const startSeconds = state.trainSeconds;
+  const clock = new RunClock(state.trainSeconds);
+  const limits = { imageLimit: options.epochs !== null ? options.epochs * epochImages : null, minutes: options.minutes, signal: options.signal };
   const startSteps = state.steps;
-  let lastCheckpoint = performance.now();
-  let lastLog = performance.now();
-  let nextValidation = Math.floor(state.imagesSeen / options.validateEveryImages + 1) * options.validateEveryImages;
-  let window = { nll: 0, reconstruction: 0, images: 0, start: performance.now() };
+  let nextValidation = nextMultipleAbove(state.imagesSeen, options.validateEveryImages);
+  const window = new ProgressWindow(['nll', 'reconstruction'] as const);
   let latestNll: number | null = null;
   let stepSeconds = 0;
   const validationSet = validation && validation.count > 0 ? sliceDataset(validation, 0, Math.min(options.validationLimit, validation.count)) : null;
@@ -104,7 +102,7 @@ export async function trainSnf(start: SnfTrainStart, options: SnfTrainOptions): 
   const checkpoint = () => {
     state.randomState = random.state();
     saveSnfCheckpoint(options.outDir, { spec, params, optimizer, state });
-    lastCheckpoint = performance.now();
+    clock.checkpointWritten();
   };
   const validate = () => {
     if (!validationSet) return;
@@ -114,22 +112,9 @@ export async function trainSnf(start: SnfTrainStart, options: SnfTrainOptions): 
     record({ type: 'validation', ...state.lastValidation, trainSeconds: state.trainSeconds });
     log.info({ epoch: Number((state.imagesSeen / epochImages).toFixed(3)), validationNll: Number(result.nll.toFixed(2)), bpd: Number(result.bpd.toFixed(4)) }, 'validation');
   };
-  const shouldStop = () => {
-    if (options.signal?.aborted) return true;
-    if (options.epochs !== null && state.imagesSeen >= options.epochs * epochImages) return true;
-    return options.minutes !== null && performance.now() - runStart >= options.minutes * 60_000;
-  };
 
-  let order: number[] = [];
-  let orderEpoch = -1;
-  while (!shouldStop()) {
-    const epoch = Math.floor(state.imagesSeen / epochImages);
-    if (epoch !== orderEpoch) {
-      order = orderOf(epoch);
-      orderEpoch = epoch;
-    }
-    const position = state.imagesSeen - epoch * epochImages;
-    const indices = order.slice(position, Math.min(position + settings.batchSize, epochImages));
+  while (!clock.shouldStop(state.imagesSeen, limits)) {
+    const indices = order.batch(state.imagesSeen, settings.batchSize);
     const stepStart = performance.now();
     const step = flow.lossAndGradient(params, dequantize(train.images, indices, size, random), indices.length, grad);
     if (!Number.isFinite(step.loss)) {
@@ -141,29 +126,26 @@ export async function trainSnf(start: SnfTrainStart, options: SnfTrainOptions): 
     stepSeconds += (performance.now() - stepStart) / 1000;
     state.imagesSeen += indices.length;
     state.steps += 1;
-    state.trainSeconds = startSeconds + (performance.now() - runStart) / 1000;
-    window.nll += step.partialNll * indices.length;
-    window.reconstruction += step.reconstruction * indices.length;
-    window.images += indices.length;
+    state.trainSeconds = clock.trainSeconds();
+    window.add(indices.length, { nll: step.partialNll * indices.length, reconstruction: step.reconstruction * indices.length });
 
     const now = performance.now();
-    const imagesPerSecond = window.images / Math.max(1e-3, (now - window.start) / 1000);
-    if (now - lastLog >= options.logSeconds * 1000) {
+    const imagesPerSecond = window.imagesPerSecond(now);
+    if (window.due(now, options.logSeconds * 1000)) {
       // Training never computes a self-normalizing layer's log|det|; the log line adds the exact one of the current weights.
       const missing = spec.gradient === 'self-normalizing' ? -flow.exactLinearLogdet(params) : 0;
-      latestNll = window.nll / window.images + missing;
-      const entry = { type: 'train', imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, nll: latestNll, bpd: latestNll / (flow.dimension * Math.LN2), reconstruction: window.reconstruction / window.images, learningRate, imagesPerSecond, trainSeconds: state.trainSeconds };
+      latestNll = window.mean('nll') + missing;
+      const entry = { type: 'train', imagesSeen: state.imagesSeen, epoch: state.imagesSeen / epochImages, nll: latestNll, bpd: latestNll / (flow.dimension * Math.LN2), reconstruction: window.mean('reconstruction'), learningRate, imagesPerSecond, trainSeconds: state.trainSeconds };
       record(entry);
       log.info({ epoch: Number(entry.epoch.toFixed(3)), nll: Number(latestNll.toFixed(2)), reconstruction: Number(entry.reconstruction.toExponential(2)), imagesPerSecond: Number(imagesPerSecond.toFixed(1)) }, 'training');
-      window = { nll: 0, reconstruction: 0, images: 0, start: performance.now() };
-      lastLog = performance.now();
+      window.reset(performance.now());
     }
     options.onProgress?.({ epoch: state.imagesSeen / epochImages, imagesSeen: state.imagesSeen, nll: latestNll, imagesPerSecond });
     if (state.imagesSeen >= nextValidation) {
       validate();
       nextValidation += options.validateEveryImages;
     }
-    if (now - lastCheckpoint >= options.checkpointMinutes * 60_000) checkpoint();
+    if (clock.checkpointDue(options.checkpointMinutes)) checkpoint();
     // Let signal handlers (Ctrl-C) run between steps.
     await new Promise((resolve) => setImmediate(resolve));
   }
