@@ -1,15 +1,19 @@
 /**
- * The fallback coder's mode-3 model, which files written before mode 4 hold and which decodes forever: the blend of
- * eight predictors weighted by their recent errors (fallback-predictor-blend.ts), moved against its own errors at N
- * and W (and by R's at the pixel for B), colour differences to G for R and B, per-context bias cancellation, and a
- * scale from per-context mean residuals where the context is the local error energy. Integer arithmetic in raster
- * order, so an encoder and a decoder that see the same samples compute the same parameters everywhere.
+ * The fallback coder's mode-3 model, which files written before mode 4 hold and which decodes forever: a blend of
+ * eight simple predictors, each weighted by the inverse of its recent errors around the sample (an integer form of
+ * JPEG-XL's self-correcting weighted predictor), colour differences to G for R and B, per-context bias
+ * cancellation, and a scale from per-context mean residuals where the context is the local error energy.
+ * Everything is integer arithmetic in raster order (doubles only ever hold integers below 2^53), so an encoder and
+ * a decoder that see the same samples compute the same parameters everywhere.
  */
 import { ContextStatistics } from './fallback-context-statistics.js';
-import { logBin } from './fallback-log-scale.js';
+import { log2Times32 } from './fallback-log-scale.js';
+import { CausalNeighbours } from './fallback-neighbours.js';
+import { WEIGHT_TABLE_SIZE, weightNumerator, weightTable } from './fallback-predictor-weights.js';
 import { FallbackSampleModel } from './fallback-sample-model.js';
-import { FIXED_PREDICTORS, PredictorBlend } from './fallback-predictor-blend.js';
 
+/** Sub-predictors blended (MED, gradient, W + NE - N, N, W, (W + NE) / 2, and two more, see predict). */
+const PREDICTORS = 8;
 /** Error-energy bins: 0 for none, then 1 + floor(2 log2(energy)), capped. */
 const CONTEXT_BINS = 48;
 /** Scale index = 32 log2(mean |residual|) + SCALE_OFFSET (tuned on photos-train and usc-sipi-misc crops). */
@@ -24,12 +28,27 @@ const ERROR_FEEDBACK = 3;
  * order, with FallbackSampleModel's protocol.
  */
 export class FallbackBlendModel extends FallbackSampleModel {
-  private readonly blender: PredictorBlend;
+  private readonly neighbours: CausalNeighbours;
+  /** Predictor weights 1 + floor(weightNumerator / (1 + e)^2), from the table below WEIGHT_TABLE_SIZE. */
+  private readonly weightNumerator: number;
+  private readonly weights: Float64Array;
   /** Per context (bin * channels + c): A, N, and B summing blend errors in 1/256 units. */
   private readonly statistics: ContextStatistics;
+  /** Per predictor, |2 v - P| of each sample of the previous and current row (x * C + c) * PREDICTORS + i. */
+  private predictorErrorsUp: Int32Array;
+  private predictorErrorsRow: Int32Array;
+  /** |256 v - z| (z the blend) of each sample of the previous and current row, (x * C + c). */
+  private errorsUp: Int32Array;
+  private errorsRow: Int32Array;
+  /** 256 v - z of each sample of the previous and current row. */
+  private signedUp: Int32Array;
+  private signedRow: Int32Array;
+  private row = 0;
+  /** Twice each sub-prediction of the sample last predicted (in the channel's own domain). */
+  private readonly subPredictions = new Int32Array(PREDICTORS);
+  private offset = 0;
   private blendQ = 0;
   private context = 0;
-  /** |d| of G and d of R at the pixel being coded (three-channel groups). */
   private referenceError = 0;
   private redError = 0;
 
@@ -40,8 +59,16 @@ export class FallbackBlendModel extends FallbackSampleModel {
    */
   constructor(width: number, channels: number, maxValue: number) {
     super(width, channels, maxValue);
-    this.blender = new PredictorBlend(width, channels, maxValue, FIXED_PREDICTORS);
+    this.neighbours = new CausalNeighbours(width, channels, maxValue);
+    this.weightNumerator = weightNumerator(maxValue);
+    this.weights = weightTable(this.weightNumerator);
     this.statistics = new ContextStatistics(CONTEXT_BINS * channels);
+    this.predictorErrorsUp = new Int32Array(width * channels * PREDICTORS);
+    this.predictorErrorsRow = new Int32Array(width * channels * PREDICTORS);
+    this.errorsUp = new Int32Array(width * channels);
+    this.errorsRow = new Int32Array(width * channels);
+    this.signedUp = new Int32Array(width * channels);
+    this.signedRow = new Int32Array(width * channels);
   }
 
   /**
@@ -51,23 +78,85 @@ export class FallbackBlendModel extends FallbackSampleModel {
    */
   override predict(samples: Int32Array, x: number, y: number, c: number): void {
     const C = this.channels;
-    const blender = this.blender;
-    blender.start(samples, x, y, c);
-    const nb = blender.neighbours;
-    let blend = blender.blend(x, y, c);
+    const W = this.width;
+    if (y !== this.row) {
+      this.row = y;
+      [this.predictorErrorsUp, this.predictorErrorsRow] = [this.predictorErrorsRow, this.predictorErrorsUp];
+      [this.errorsUp, this.errorsRow] = [this.errorsRow, this.errorsUp];
+      [this.signedUp, this.signedRow] = [this.signedRow, this.signedUp];
+    }
+    const nb = this.neighbours;
+    nb.load(samples, x, y, c);
+    const { a, b, nw, ne, index: i, reference: ref, differences: useRef } = nb;
+    const high = a > b ? a : b;
+    const low = a > b ? b : a;
+    const sub = this.subPredictions;
+    sub[0] = 2 * (nw >= high ? low : nw <= low ? high : a + b - nw);
+    sub[1] = 2 * (a + b - nw);
+    sub[2] = 2 * (a + ne - b);
+    sub[3] = 2 * b;
+    sub[4] = 2 * a;
+    sub[5] = a + ne;
+    // R and B: MED and gradient of the plain channel (less G), for where colour differences predict worse.
+    if (useRef && y > 0 && x > 0) {
+      const g = samples[i + ref]!;
+      const pa = samples[i - C]!;
+      const pb = samples[i - W * C]!;
+      const pnw = samples[i - W * C - C]!;
+      const ph = pa > pb ? pa : pb;
+      const pl = pa > pb ? pb : pa;
+      sub[6] = 2 * ((pnw >= ph ? pl : pnw <= pl ? ph : pa + pb - pnw) - g);
+      sub[7] = 2 * (pa + pb - pnw - g);
+    } else {
+      sub[6] = 2 * ne;
+      sub[7] = b + nw;
+    }
+    // Weights from each predictor's errors at N, W, NW, NE (N and W count twice).
+    const up = this.predictorErrorsUp;
+    const cur = this.predictorErrorsRow;
+    const s = (x * C + c) * PREDICTORS;
+    const hasUp = y > 0;
+    const hasLeft = x > 0;
+    const hasRight = x < W - 1;
+    const sC = C * PREDICTORS;
+    const table = this.weights;
+    let weightSum = 0;
+    let weighted = 0;
+    for (let k = 0; k < PREDICTORS; k++) {
+      let e = 0;
+      if (hasUp) {
+        e += 2 * up[s + k]!;
+        e += hasLeft ? up[s - sC + k]! : up[s + k]!;
+        e += hasRight ? up[s + sC + k]! : up[s + k]!;
+      }
+      if (hasLeft) e += 2 * cur[s - sC + k]!;
+      const w = e < WEIGHT_TABLE_SIZE ? table[e]! : 1 + Math.floor(this.weightNumerator / ((1 + e) * (1 + e)));
+      weightSum += w;
+      weighted += w * sub[k]!;
+    }
+    // weighted / weightSum is twice the blend; muQ carries 8 fractional bits.
+    let blend = Math.floor((weighted * 128) / weightSum);
     const t = x * C + c;
-    blend -= (((y > 0 ? blender.signedUp[t]! : 0) + (x > 0 ? blender.signedRow[t - C]! : 0)) * ERROR_FEEDBACK) >> 5;
-    blend += blender.offset * 256;
+    blend -= (((hasUp ? this.signedUp[t]! : 0) + (hasLeft ? this.signedRow[t - C]! : 0)) * ERROR_FEEDBACK) >> 5;
+    if (useRef) blend += samples[i + ref]! * 256;
     if (c === 2 && this.colourDifferences) blend += (this.redError * RED_WEIGHT) >> 4;
     const muMax = this.maxValue * 256;
     blend = blend < 0 ? 0 : blend > muMax ? muMax : blend;
     // Context: error energy of the blend at the causal neighbours (plus the G error for R and B) and the gradients.
-    let energy = blender.neighbourErrorEnergy(x, y, c);
-    if (nb.differences) energy += this.referenceError;
-    energy += nb.gradients() * 128;
-    const q = logBin((energy + 64) >> 7, CONTEXT_BINS) * C + c;
+    const eu = this.errorsUp;
+    const er = this.errorsRow;
+    let energy = 0;
+    if (hasUp) energy += eu[t]! + ((hasLeft ? eu[t - C]! : eu[t]!) >> 1) + ((hasRight ? eu[t + C]! : eu[t]!) >> 1);
+    if (hasLeft) energy += er[t - C]!;
+    if (useRef) energy += this.referenceError;
+    energy += (Math.abs(ne - b) + Math.abs(b - nw) + Math.abs(nw - a)) * 128;
+    energy = (energy + 64) >> 7;
+    let bin = energy === 0 ? 0 : 1 + ((log2Times32(energy) * 2) >> 5);
+    if (bin >= CONTEXT_BINS) bin = CONTEXT_BINS - 1;
+    const q = bin * C + c;
     let mu = blend + this.statistics.bias(q, 1);
     mu = mu < 0 ? 0 : mu > muMax ? muMax : mu;
+    this.offset = useRef ? samples[i + ref]! : 0;
     this.blendQ = blend;
     this.context = q;
     this.muQ = mu;
@@ -76,8 +165,20 @@ export class FallbackBlendModel extends FallbackSampleModel {
 
   /** Records the value of the sample last predicted (x, c as given to predict). */
   override update(value: number, x: number, c: number): void {
-    const e = this.blender.record(value, this.blendQ, x, c);
-    if (this.colourDifferences && c === 1) this.referenceError = e < 0 ? -e : e;
+    const C = this.channels;
+    const v2 = 2 * (value - this.offset);
+    const sub = this.subPredictions;
+    const s = (x * C + c) * PREDICTORS;
+    const cur = this.predictorErrorsRow;
+    for (let k = 0; k < PREDICTORS; k++) {
+      const d = v2 - sub[k]!;
+      cur[s + k] = d < 0 ? -d : d;
+    }
+    const e = value * 256 - this.blendQ;
+    const absE = e < 0 ? -e : e;
+    this.errorsRow[x * C + c] = absE;
+    this.signedRow[x * C + c] = e;
+    if (this.colourDifferences && c === 1) this.referenceError = absE;
     if (this.colourDifferences && c === 0) this.redError = e;
     const corrected = value * 256 - this.muQ;
     this.statistics.record(this.context, corrected < 0 ? -corrected : corrected, e);

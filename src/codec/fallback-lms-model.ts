@@ -1,19 +1,20 @@
 /**
  * The fallback coder's mode-4 model (what the encoder writes): mode 3's blend of predictors weighted by their recent
- * errors (fallback-predictor-blend.ts), plus an adaptive (NLMS) linear predictor in the blend, an NLMS stage that
- * corrects the blend from the signed errors around the sample and, for R and B, from G's (and R's) error at the same
- * pixel, CALIC-style bias cancellation per texture pattern, and a scale from two contexts (the error energy, which
- * includes the best predictor's recent error, and the bias context). Everything is integer arithmetic in raster
- * order (doubles only ever hold integers below 2^52), so an encoder and a decoder that see the same samples compute
- * the same parameters everywhere. Byte-exact rules in PAYLOAD.md.
+ * errors, plus an adaptive (NLMS) linear predictor in the blend, an NLMS stage that corrects the blend from the
+ * signed errors around the sample and, for R and B, from G's (and R's) error at the same pixel, CALIC-style bias
+ * cancellation per texture pattern, and a scale from two contexts (the error energy, which includes the best
+ * predictor's recent error, and the bias context). Everything is integer arithmetic in raster order (doubles only
+ * ever hold integers below 2^52), so an encoder and a decoder that see the same samples compute the same
+ * parameters everywhere. Byte-exact rules in PAYLOAD.md.
  */
 import { ContextStatistics } from './fallback-context-statistics.js';
-import { logBin } from './fallback-log-scale.js';
+import { log2Times32 } from './fallback-log-scale.js';
+import { CausalNeighbours } from './fallback-neighbours.js';
+import { WEIGHT_TABLE_SIZE, weightNumerator, weightTable } from './fallback-predictor-weights.js';
 import { FallbackSampleModel } from './fallback-sample-model.js';
-import { FIXED_PREDICTORS, PredictorBlend } from './fallback-predictor-blend.js';
 
-/** Sub-predictors blended: mode 3's eight and the NLMS predictor (the last). */
-const PREDICTORS = FIXED_PREDICTORS + 1;
+/** Sub-predictors blended: mode 3's eight and the NLMS predictor. */
+const PREDICTORS = 9;
 /** Error-energy bins: 0 for none, then 1 + floor(2 log2(energy)), capped. */
 const CONTEXT_BINS = 48;
 /** Scale index = 32 log2(mean |residual|) + SCALE_OFFSET. */
@@ -42,11 +43,26 @@ function clamp(v: number, max: number): number {
  * order, with FallbackSampleModel's protocol.
  */
 export class FallbackLmsModel extends FallbackSampleModel {
-  private readonly blender: PredictorBlend;
+  private readonly neighbours: CausalNeighbours;
+  /** Predictor weights 1 + floor(weightNumerator / (1 + e)^2), from the table below WEIGHT_TABLE_SIZE. */
+  private readonly weightNumerator: number;
+  private readonly weights: Float64Array;
   /** Scale contexts (bin * channels + c): A and N. */
   private readonly scaleStatistics: ContextStatistics;
   /** Bias contexts ((pattern * 4 + level) * channels + c): B (blend errors, 1/256 units), A2 and M. */
   private readonly biasStatistics: ContextStatistics;
+  /** Per predictor, |2 v - P| of each sample of the previous and current row, (x * C + c) * PREDICTORS + i. */
+  private predictorErrorsUp: Int32Array;
+  private predictorErrorsRow: Int32Array;
+  /** |256 v - z| (z the final blend) of each sample of the previous and current row, (x * C + c). */
+  private errorsUp: Int32Array;
+  private errorsRow: Int32Array;
+  /** 256 v - z of each sample of the previous and current row. */
+  private signedUp: Int32Array;
+  private signedRow: Int32Array;
+  private row = 0;
+  /** Twice each sub-prediction of the sample last predicted (in the channel's own domain). */
+  private readonly subPredictions = new Int32Array(PREDICTORS);
   /** NLMS predictor: weights per channel, the inputs and sum of the sample last predicted. */
   private readonly lmsWeights: Float64Array;
   private readonly lmsInputs = new Int32Array(LMS_INPUTS);
@@ -59,6 +75,7 @@ export class FallbackLmsModel extends FallbackSampleModel {
   private errorBase = 0;
   private errorSet = 0;
   private errorCorrection = 0;
+  private offset = 0;
   private blendQ = 0;
   private context = 0;
   private biasContext = 0;
@@ -72,11 +89,19 @@ export class FallbackLmsModel extends FallbackSampleModel {
    */
   constructor(width: number, channels: number, maxValue: number) {
     super(width, channels, maxValue);
-    this.blender = new PredictorBlend(width, channels, maxValue, PREDICTORS);
     this.scaleStatistics = new ContextStatistics(CONTEXT_BINS * channels);
     this.biasStatistics = new ContextStatistics(BIAS_CONTEXTS * channels);
+    this.neighbours = new CausalNeighbours(width, channels, maxValue);
+    this.weightNumerator = weightNumerator(maxValue);
+    this.weights = weightTable(this.weightNumerator);
     this.lmsWeights = Float64Array.from({ length: LMS_INPUTS * channels }, (_, k) => LMS_INITIAL[k % LMS_INPUTS]!);
     this.errorWeights = Float64Array.from({ length: ERROR_INPUTS * 3 * channels }, (_, k) => ERROR_INITIAL[k % ERROR_INPUTS]!);
+    this.predictorErrorsUp = new Int32Array(width * channels * PREDICTORS);
+    this.predictorErrorsRow = new Int32Array(width * channels * PREDICTORS);
+    this.errorsUp = new Int32Array(width * channels);
+    this.errorsRow = new Int32Array(width * channels);
+    this.signedUp = new Int32Array(width * channels);
+    this.signedRow = new Int32Array(width * channels);
   }
 
   /**
@@ -87,12 +112,37 @@ export class FallbackLmsModel extends FallbackSampleModel {
   override predict(samples: Int32Array, x: number, y: number, c: number): void {
     const C = this.channels;
     const W = this.width;
-    const blender = this.blender;
-    blender.start(samples, x, y, c);
-    const nb = blender.neighbours;
-    const { a, b, nw, ne, index: i } = nb;
-    const useRef = nb.differences;
-    const sub = blender.predictions;
+    if (y !== this.row) {
+      this.row = y;
+      [this.predictorErrorsUp, this.predictorErrorsRow] = [this.predictorErrorsRow, this.predictorErrorsUp];
+      [this.errorsUp, this.errorsRow] = [this.errorsRow, this.errorsUp];
+      [this.signedUp, this.signedRow] = [this.signedRow, this.signedUp];
+    }
+    const nb = this.neighbours;
+    nb.load(samples, x, y, c);
+    const { a, b, nw, ne, index: i, reference: ref, differences: useRef } = nb;
+    const high = a > b ? a : b;
+    const low = a > b ? b : a;
+    const sub = this.subPredictions;
+    sub[0] = 2 * (nw >= high ? low : nw <= low ? high : a + b - nw);
+    sub[1] = 2 * (a + b - nw);
+    sub[2] = 2 * (a + ne - b);
+    sub[3] = 2 * b;
+    sub[4] = 2 * a;
+    sub[5] = a + ne;
+    if (useRef && y > 0 && x > 0) {
+      const g = samples[i + ref]!;
+      const pa = samples[i - C]!;
+      const pb = samples[i - W * C]!;
+      const pnw = samples[i - W * C - C]!;
+      const ph = pa > pb ? pa : pb;
+      const pl = pa > pb ? pb : pa;
+      sub[6] = 2 * ((pnw >= ph ? pl : pnw <= pl ? ph : pa + pb - pnw) - g);
+      sub[7] = 2 * (pa + pb - pnw - g);
+    } else {
+      sub[6] = 2 * ne;
+      sub[7] = b + nw;
+    }
     // NLMS predictor: W plus weighted differences of six neighbours to W.
     this.lmsActive = y >= 2 && x >= 2 && x < W - 1;
     if (this.lmsActive) {
@@ -101,46 +151,72 @@ export class FallbackLmsModel extends FallbackSampleModel {
       d[0] = b - a;
       d[1] = nw - a;
       d[2] = ne - a;
-      d[3] = nb.domainAt(samples, i - 2 * C) - a;
-      d[4] = nb.domainAt(samples, up2) - a;
-      d[5] = nb.domainAt(samples, up2 + C) - a;
+      d[3] = samples[i - 2 * C]! - (useRef ? samples[i - 2 * C + ref]! : 0) - a;
+      d[4] = samples[up2]! - (useRef ? samples[up2 + ref]! : 0) - a;
+      d[5] = samples[up2 + C]! - (useRef ? samples[up2 + C + ref]! : 0) - a;
       const w = this.lmsWeights;
       const o = c * LMS_INPUTS;
       let sum = 0;
       for (let k = 0; k < LMS_INPUTS; k++) sum += w[o + k]! * d[k]!;
       this.lmsSum = sum;
       this.lmsLeft = a;
-      sub[FIXED_PREDICTORS] = clamp(2 * a + Math.floor(sum * 2 ** -11), 2 * this.maxValue);
+      sub[8] = clamp(2 * a + Math.floor(sum * 2 ** -11), 2 * this.maxValue);
     } else {
-      sub[FIXED_PREDICTORS] = sub[0]!;
+      sub[8] = sub[0]!;
     }
-    let blend = blender.blend(x, y, c);
+    // Weights from each predictor's errors at N, W, NW, NE (N and W count twice).
+    const up = this.predictorErrorsUp;
+    const cur = this.predictorErrorsRow;
+    const s = (x * C + c) * PREDICTORS;
     const hasUp = y > 0;
     const hasLeft = x > 0;
     const hasRight = x < W - 1;
+    const sC = C * PREDICTORS;
+    let weightSum = 0;
+    let weighted = 0;
+    let minError = 0;
+    const table = this.weights;
+    for (let k = 0; k < PREDICTORS; k++) {
+      let e = 0;
+      if (hasUp) {
+        e += 2 * up[s + k]!;
+        e += hasLeft ? up[s - sC + k]! : up[s + k]!;
+        e += hasRight ? up[s + sC + k]! : up[s + k]!;
+      }
+      if (hasLeft) e += 2 * cur[s - sC + k]!;
+      if (k === 0 || e < minError) minError = e;
+      const w = e < WEIGHT_TABLE_SIZE ? table[e]! : 1 + Math.floor(this.weightNumerator / ((1 + e) * (1 + e)));
+      weightSum += w;
+      weighted += w * sub[k]!;
+    }
+    let blend = Math.floor((weighted * 128) / weightSum);
     const t = x * C + c;
     // Scale context: error energy of the blend around the sample, of G (and R) at the pixel, the best predictor's
     // error sum and the gradients.
-    let energy = blender.neighbourErrorEnergy(x, y, c);
-    if (x > 1) energy += blender.errorsRow[t - 2 * C]! >> 1;
+    const eu = this.errorsUp;
+    const er = this.errorsRow;
+    let energy = 0;
+    if (hasUp) energy += eu[t]! + ((hasLeft ? eu[t - C]! : eu[t]!) >> 1) + ((hasRight ? eu[t + C]! : eu[t]!) >> 1);
+    if (hasLeft) energy += er[t - C]!;
+    if (x > 1) energy += er[t - 2 * C]! >> 1;
     if (useRef) energy += this.greenError < 0 ? -this.greenError : this.greenError;
     if (useRef && c === 2) energy += (this.redError < 0 ? -this.redError : this.redError) >> 1;
-    if (hasUp || hasLeft) energy += blender.minErrorSum * 24;
-    energy += nb.gradients() * 64;
-    const bin = logBin((energy + 64) >> 7, CONTEXT_BINS);
+    if (hasUp || hasLeft) energy += minError * 24;
+    energy += (Math.abs(ne - b) + Math.abs(b - nw) + Math.abs(nw - a)) * 64;
+    energy = (energy + 64) >> 7;
+    let bin = energy === 0 ? 0 : 1 + ((log2Times32(energy) * 2) >> 5);
+    if (bin >= CONTEXT_BINS) bin = CONTEXT_BINS - 1;
     // Error stage: NLMS over the signed blend errors around the sample (1/16 units), weights per channel and
     // energy group.
-    const signedUp = blender.signedUp;
-    const signedRow = blender.signedRow;
     const q2 = this.errorInputs;
-    q2[0] = hasUp ? signedUp[t]! >> 4 : 0;
-    q2[1] = hasLeft ? signedRow[t - C]! >> 4 : 0;
-    q2[2] = hasUp && hasLeft ? signedUp[t - C]! >> 4 : 0;
-    q2[3] = hasUp && hasRight ? signedUp[t + C]! >> 4 : 0;
+    q2[0] = hasUp ? this.signedUp[t]! >> 4 : 0;
+    q2[1] = hasLeft ? this.signedRow[t - C]! >> 4 : 0;
+    q2[2] = hasUp && hasLeft ? this.signedUp[t - C]! >> 4 : 0;
+    q2[3] = hasUp && hasRight ? this.signedUp[t + C]! >> 4 : 0;
     q2[4] = useRef ? this.greenError >> 4 : 0;
     q2[5] = useRef && c === 2 ? this.redError >> 4 : 0;
-    q2[6] = x > 1 ? signedRow[t - 2 * C]! >> 4 : 0;
-    q2[7] = hasUp && x < W - 2 ? signedUp[t + 2 * C]! >> 4 : 0;
+    q2[6] = x > 1 ? this.signedRow[t - 2 * C]! >> 4 : 0;
+    q2[7] = hasUp && x < W - 2 ? this.signedUp[t + 2 * C]! >> 4 : 0;
     const ew = this.errorWeights;
     const eo = (c * 3 + (bin < 12 ? 0 : bin < 20 ? 1 : 2)) * ERROR_INPUTS;
     this.errorSet = eo;
@@ -153,7 +229,7 @@ export class FallbackLmsModel extends FallbackSampleModel {
     // Bias context: which of W, N, NW, NE lie above the blend, and a coarse error energy (below).
     const pattern = (a * 256 > blend ? 1 : 0) | (b * 256 > blend ? 2 : 0) | (nw * 256 > blend ? 4 : 0) |
       (ne * 256 > blend ? 8 : 0);
-    if (useRef) blend += blender.offset * 256;
+    if (useRef) blend += samples[i + ref]! * 256;
     const muMax = this.maxValue * 256;
     blend = blend < 0 ? 0 : blend > muMax ? muMax : blend;
     const q = bin * C + c;
@@ -165,6 +241,7 @@ export class FallbackLmsModel extends FallbackSampleModel {
     const k2 = this.biasStatistics.scaleIndex(bq, SCALE_OFFSET);
     let mu = blend + this.biasStatistics.bias(bq, 1);
     mu = mu < 0 ? 0 : mu > muMax ? muMax : mu;
+    this.offset = useRef ? samples[i + ref]! : 0;
     this.blendQ = blend;
     this.context = q;
     this.biasContext = bq;
@@ -174,7 +251,15 @@ export class FallbackLmsModel extends FallbackSampleModel {
 
   /** Records the value of the sample last predicted (x, c as given to predict). */
   override update(value: number, x: number, c: number): void {
-    const v = value - this.blender.offset;
+    const C = this.channels;
+    const v = value - this.offset;
+    const sub = this.subPredictions;
+    const s = (x * C + c) * PREDICTORS;
+    const cur = this.predictorErrorsRow;
+    for (let k = 0; k < PREDICTORS; k++) {
+      const d = 2 * v - sub[k]!;
+      cur[s + k] = d < 0 ? -d : d;
+    }
     if (this.lmsActive) {
       // w += err d / (16 (16 + |d|^2)), err in 1/4096 units, with one division.
       const d = this.lmsInputs;
@@ -196,7 +281,10 @@ export class FallbackLmsModel extends FallbackSampleModel {
       const o = this.errorSet;
       for (let k = 0; k < ERROR_INPUTS; k++) w[o + k] = clamp(w[o + k]! + Math.trunc(step * q2[k]! * 2 ** -10), ERROR_WEIGHT_MAX);
     }
-    const e = this.blender.record(value, this.blendQ, x, c);
+    const e = value * 256 - this.blendQ;
+    const absE = e < 0 ? -e : e;
+    this.errorsRow[x * C + c] = absE;
+    this.signedRow[x * C + c] = e;
     if (this.colourDifferences && c === 1) this.greenError = e;
     if (this.colourDifferences && c === 0) this.redError = e;
     const corrected = value * 256 - this.muQ;

@@ -85,11 +85,6 @@ export class CausalNeighbours {
     this.reference = ref;
   }
 
-  /** The sample at index j (a pixel before the loaded sample's) in the loaded sample's domain. */
-  domainAt(samples: Int32Array, j: number): number {
-    return samples[j]! - (this.differences ? samples[j + this.reference]! : 0);
-  }
-
   /** G of the loaded sample's pixel for R and B of a three-channel group (what its domain subtracts), else 0. */
   referenceValue(samples: Int32Array): number {
     return this.differences ? samples[this.index + this.reference]! : 0;
