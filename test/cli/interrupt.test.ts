@@ -78,24 +78,30 @@ test('SIGTERM while an output is being written: exit 143, its temporary file rem
   assertOnlyCompleteOutputs(out);
 });
 
-test('Ctrl-C during idfz train: the run stops after its step with a final checkpoint and exit 0, not main\'s exit 130', async () => {
-  const data = writeTinyCifar10(root, 40);
-  const out = path.join(root, 'train-run');
-  const args = ['train', '--preset', 'tiny', '--dataset', 'cifar10', '--data', data, '--out', out, '--workers', '1', '--batch-size', '8',
-    '--validation', '8', '--epochs', '1000', '--checkpoint-minutes', '60'];
-  let stderr = '';
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    if (/starting training/.test(stderr) && child.signalCode === null && !stderr.includes('stopping')) child.kill('SIGINT');
+const TRAINING_COMMANDS: readonly [string, (data: string, out: string) => string[]][] = [
+  ['train', (data, out) => ['train', '--preset', 'tiny', '--dataset', 'cifar10', '--data', data, '--out', out, '--workers', '1', '--batch-size', '8', '--validation', '8']],
+  ['hexaconv train', (data, out) => ['hexaconv', 'train', '--group', 'z2', '--widths', '2,2,2', '--blocks', '1', '--dataset', 'cifar10', '--data', data, '--out', out, '--workers', '1', '--batch-size', '8', '--validation', '8']],
+];
+
+for (const [name, argsFor] of TRAINING_COMMANDS) {
+  test(`Ctrl-C during idfz ${name}: the run stops after its step with a final checkpoint and exit 0, not main's exit 130`, async () => {
+    const data = writeTinyCifar10(root, 40);
+    const out = path.join(root, `${name.replace(' ', '-')}-run`);
+    const args = [...argsFor(data, out), '--epochs', '1000', '--checkpoint-minutes', '60'];
+    let stderr = '';
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/(starting|resuming) training/.test(stderr) && child.signalCode === null && !stderr.includes('stopping')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.match(stderr, /stopping after the current step/);
+    assert.doesNotMatch(stderr, /stopped by SIGINT/);
+    assert.equal(code, 0, stderr);
+    const state = JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { imagesSeen: number };
+    assert.ok(Number.isInteger(state.imagesSeen) && state.imagesSeen < 1000 * 160, `${state.imagesSeen} images in the final checkpoint`);
   });
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  assert.match(stderr, /stopping after the current step/);
-  assert.doesNotMatch(stderr, /stopped by SIGINT/);
-  assert.equal(code, 0, stderr);
-  const state = JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { imagesSeen: number };
-  assert.ok(Number.isInteger(state.imagesSeen) && state.imagesSeen < 1000 * 160, `${state.imagesSeen} images in the final checkpoint`);
-});
+}
 
 test('decompress -o - into a reader that stops early (| head -c 10): silent, exit 141', async () => {
   const file = path.join(root, 'grey.idf');

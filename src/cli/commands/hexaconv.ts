@@ -11,6 +11,7 @@ import { integerIn, numberAbove, numberIn } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
 import { commandGroup } from '../command-group.js';
 import { checkRunFolder } from '../run-folders.js';
+import { runStoppable } from '../stop-signals.js';
 import { backendOption, checkpointMinutesOption, minutesOption, workersOption, type RunFlags } from '../training-options.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
@@ -102,7 +103,7 @@ async function runTrain(ctx: CliContext, flags: TrainFlags, command: Command): P
   log.info({ group: spec.group, widths: spec.widths, params: wrnParamCount(spec), train: train.count, validation: validation?.count ?? 0, workers: flags.workers }, resuming ? 'resuming training' : 'starting training');
   const total = settings.epochs * train.count;
   const bar = startProgressBar(ctx, total, 'hexaconv |{bar}| epoch {epoch} | {value}/{total} img | loss {loss} | acc {acc} | {speed} img/s | ETA {eta_formatted}');
-  const result = await trainWrn(start, {
+  const result = await runStoppable('stopping after the current step; a final checkpoint follows', (signal) => trainWrn(start, {
     outDir,
     train,
     validation,
@@ -111,7 +112,8 @@ async function runTrain(ctx: CliContext, flags: TrainFlags, command: Command): P
     minutes: flags.minutes ?? null,
     checkpointMinutes: flags.checkpointMinutes,
     onProgress: (p) => bar.update(Math.min(p.imagesSeen, total), { epoch: p.epoch.toFixed(2), loss: p.loss.toFixed(3), acc: p.accuracy.toFixed(3), speed: p.imagesPerSecond.toFixed(1) }),
-  });
+    signal,
+  }));
   bar.stop();
   log.info({ imagesSeen: result.imagesSeen, hours: Number((result.trainSeconds / 3600).toFixed(3)), validation: result.lastValidation }, 'training finished');
 }

@@ -40,6 +40,8 @@ export interface WrnTrainOptions {
   readonly checkpointMinutes: number;
   /** Called after every step. */
   readonly onProgress?: (progress: WrnTrainProgress) => void;
+  /** Stops after the current step, with a final checkpoint (e.g. on Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 /** What a progress display shows. */
@@ -98,13 +100,16 @@ export async function trainWrn(start: WrnTrainStart, options: WrnTrainOptions): 
   const epochImages = train.count;
   const totalImages = settings.epochs * epochImages;
   const clock = new RunClock(state.trainSeconds);
-  const limits = { imageLimit: totalImages, minutes: options.minutes };
+  const limits = { imageLimit: totalImages, minutes: options.minutes, signal: options.signal };
   const order = new EpochOrder(settings.seed, epochImages);
   const window = new ProgressWindow(['loss', 'correct']);
 
+  // Where the folder's checkpoint stands (a fresh run has none yet).
+  let savedImages = fresh ? -1 : state.imagesSeen;
   const checkpoint = () => {
     state.randomState = random.state();
     saveWrnCheckpoint(options.outDir, { spec, params, velocity, running, state });
+    savedImages = state.imagesSeen;
     clock.checkpointWritten();
   };
   const validate = async () => {
@@ -149,7 +154,7 @@ export async function trainWrn(start: WrnTrainStart, options: WrnTrainOptions): 
         checkpoint();
       }
     }
-    if (state.imagesSeen % epochImages !== 0) checkpoint();
+    if (savedImages !== state.imagesSeen) checkpoint();
   } finally {
     await pool.close();
   }
