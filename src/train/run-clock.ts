@@ -16,15 +16,24 @@ export interface StopLimits {
 
 /** Time keeping of one run. */
 export class RunClock {
-  private readonly start = performance.now();
-  private lastCheckpoint = this.start;
+  private readonly start: number;
+  private lastCheckpoint: number;
 
-  /** @param earlierSeconds seconds trained by the runs this one resumes */
-  constructor(private readonly earlierSeconds: number) {}
+  /**
+   * @param earlierSeconds seconds trained by the runs this one resumes
+   * @param now the millisecond clock (a test passes a fake one: timer resolution and load make real-time asserts flaky)
+   */
+  constructor(
+    private readonly earlierSeconds: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.start = now();
+    this.lastCheckpoint = this.start;
+  }
 
   /** Milliseconds since this run started. */
   elapsedMs(): number {
-    return performance.now() - this.start;
+    return this.now() - this.start;
   }
 
   /** Seconds trained in total: earlier runs' plus this one's. */
@@ -41,11 +50,11 @@ export class RunClock {
 
   /** Whether `minutes` have passed since the last checkpoint (or the start). */
   checkpointDue(minutes: number): boolean {
-    return performance.now() - this.lastCheckpoint >= minutes * 60_000;
+    return this.now() - this.lastCheckpoint >= minutes * 60_000;
   }
 
   /** Notes that a checkpoint was just written. */
   checkpointWritten(): void {
-    this.lastCheckpoint = performance.now();
+    this.lastCheckpoint = this.now();
   }
 }

@@ -31,8 +31,9 @@ test('nextMultipleAbove: the next validation point after a (resumed) position', 
 });
 
 test('RunClock: stop limits (images, minutes, abort), seconds added to earlier runs, checkpoint timing', () => {
-  const clock = new RunClock(100);
-  assert.ok(clock.trainSeconds() >= 100 && clock.trainSeconds() < 160);
+  let nowMs = 5000;
+  const clock = new RunClock(100, () => nowMs);
+  assert.equal(clock.trainSeconds(), 100);
   assert.equal(clock.shouldStop(5, { imageLimit: null, minutes: null }), false);
   assert.equal(clock.shouldStop(5, { imageLimit: 6, minutes: 60 }), false);
   assert.equal(clock.shouldStop(6, { imageLimit: 6, minutes: null }), true);
@@ -41,10 +42,17 @@ test('RunClock: stop limits (images, minutes, abort), seconds added to earlier r
   assert.equal(clock.shouldStop(0, { imageLimit: null, minutes: null, signal: abort.signal }), false);
   abort.abort();
   assert.equal(clock.shouldStop(0, { imageLimit: null, minutes: null, signal: abort.signal }), true);
-  assert.equal(clock.checkpointDue(0), true);
-  assert.equal(clock.checkpointDue(60), false);
+  nowMs += 90_000;
+  assert.equal(clock.trainSeconds(), 190);
+  assert.equal(clock.shouldStop(0, { imageLimit: null, minutes: 1.5 }), true);
+  assert.equal(clock.shouldStop(0, { imageLimit: null, minutes: 1.6 }), false);
+  assert.equal(clock.checkpointDue(1.5), true);
+  assert.equal(clock.checkpointDue(1.6), false);
   clock.checkpointWritten();
-  assert.equal(clock.checkpointDue(1 / 60_000 / 1000), true);
+  assert.equal(clock.checkpointDue(1), false, 'a checkpoint restarts the interval');
+  nowMs += 60_000;
+  assert.equal(clock.checkpointDue(1), true);
+  assert.equal(clock.elapsedMs(), 150_000, 'checkpoints do not move the run start');
 });
 
 test('ProgressWindow: means per image of the sums since the last reset, speed, 30 s cadence', () => {
@@ -53,7 +61,8 @@ test('ProgressWindow: means per image of the sums since the last reset, speed, 3
   window.add(6, { loss: 1, correct: 5 });
   assert.equal(window.mean('loss'), 0.3);
   assert.equal(window.mean('correct'), 0.8);
-  const opened = performance.now();
+  // Whole-millisecond times: (t + 30000) - t with a fractional performance.now() t can round below 30000.
+  const opened = Math.ceil(performance.now()) + 1;
   assert.equal(window.due(opened + 60_000), true);
   window.reset(opened);
   assert.equal(window.due(opened + 29_999), false);
