@@ -1,8 +1,10 @@
 /**
- * What compress and decompress share as batch commands (not a command itself): where each input's output goes
- * (`-o` file, `-o` folder, `-o -` stdout, or beside the input with a new extension), writing it atomically or to
- * stdout, and running a batch that goes on past a bad file and exits 1 at the end. Follows `idfz convert`.
+ * What the batch commands (compress, decompress, convert, info) share (not a command itself): reading each input
+ * (a file or `-`, stdin), where its output goes (`-o` file, `-o` folder, `-o -` stdout, or beside the input with a
+ * new extension), writing it atomically or to stdout, and running a batch that goes on past a bad file and exits 1
+ * at the end, as their `--help` says.
  */
+import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunState } from '../command.js';
@@ -11,6 +13,7 @@ import { reportError } from '../report-error.js';
 import { atomicWrite, writeToStream } from '../../core/atomic-write.js';
 import { IdfzError, InternalError, OutputClosedError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
+import { readInput } from '../../core/read-input.js';
 
 /** Where each input goes: stdout, one file, a folder that receives `<input name><extension>`, or beside it. */
 export type BatchTarget = { kind: 'stdout' } | { kind: 'file'; path: string } | { kind: 'folder'; path: string } | { kind: 'beside' };
@@ -43,6 +46,14 @@ export function inputName(input: string): string {
 }
 
 /**
+ * Reads one input: the file (relative to the working directory) or, for "-", standard input.
+ * @throws what readInput throws (BadInputError for a missing or unreadable file, LimitError for a huge one)
+ */
+export async function readBatchInput(ctx: CliContext, input: string): Promise<Buffer> {
+  return readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name: inputName(input) });
+}
+
+/**
  * Writes one output: to stdout, or atomically to its file (never replacing one without `force`).
  * @param extension the output extension with its dot (for outputs named after their input)
  * @returns the name to show for the output (relative to the working directory when inside it), or `stdout`
@@ -65,6 +76,16 @@ export async function writeBatchOutput(
   const shown = relative.startsWith('..') || path.isAbsolute(relative) ? destination : relative;
   await atomicWrite(destination, bytes, { force, name: shown });
   return shown;
+}
+
+/** Whether the global --verbose flag is set, seen from a command's action (`this`). */
+export function isVerbose(command: Command): boolean {
+  return command.optsWithGlobals<{ verbose?: boolean }>().verbose === true;
+}
+
+/** The `--help` paragraph on a batch's exit status, e.g. `exitStatusHelp('input was compressed')`. */
+export function exitStatusHelp(eachDone: string): string {
+  return `\nExit status: 0 when every ${eachDone}, 1 when any failed (each failure is one line on stderr).`;
 }
 
 /** `error` with its message prefixed by `name: ` unless it already names it (so every batch line says which file). */

@@ -5,15 +5,13 @@
  * --model the installed default model is used, or the fallback coder alone when none is installed.
  */
 import { Command } from 'commander';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CommandFactory, RunState } from '../command.js';
 import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
-import { batchTarget, inputName, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
+import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { readInput } from '../../core/read-input.js';
 import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, TilePoolCache } from '../../codec/index.js';
 import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS } from '../../container/index.js';
 import { describePixels } from '../../image/pixel-buffer.js';
@@ -73,7 +71,7 @@ async function compressOne(
 ): Promise<void> {
   const started = performance.now();
   const name = inputName(input);
-  const bytes = await readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name });
+  const bytes = await readBatchInput(ctx, input);
   const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name });
   const model = await models.forImage(pixels.channels >= 3 ? 3 : 1);
   // --max-pixels bounds the image (checked by readImage); the padded image may exceed it by the padding, up to the
@@ -128,8 +126,7 @@ export const compressCommand: CommandFactory = (ctx, state) =>
     .option('--max-pixels <n>', 'refuse images with more pixels (checked before decoding)', integerIn('--max-pixels', 1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
     .option('-f, --force', 'overwrite existing output files')
     .option('--json', 'print one JSON object per file on stdout: bytes, bitsPerDim, width, height, channels, model, seconds, ...')
-    .addHelpText('after', '\nExit status: 0 when every input was compressed, 1 when any failed (each failure is one line on stderr).')
+    .addHelpText('after', exitStatusHelp('input was compressed'))
     .action(async function (this: Command, inputs: string[], flags: CompressFlags) {
-      const verbose = this.optsWithGlobals<{ verbose?: boolean }>().verbose === true;
-      await runCompress(ctx, state, inputs, flags, verbose);
+      await runCompress(ctx, state, inputs, flags, isVerbose(this));
     });

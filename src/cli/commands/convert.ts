@@ -4,16 +4,14 @@
  * existing file without -f; a batch goes on past a bad file, reports it in one line, and exits 1 at the end; a
  * closed stdout ends it silently (batch-output.ts, shared with compress and decompress).
  */
-import { Command, Option } from 'commander';
-import path from 'node:path';
+import { Command } from 'commander';
 import type { CommandFactory, RunState } from '../command.js';
 import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
-import { batchTarget, inputName, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
-import { UsageError } from '../../core/errors.js';
+import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
+import { imageFormatOption, imageOutputFormat } from './image-output-format.js';
 import { log } from '../../core/log.js';
-import { readInput } from '../../core/read-input.js';
-import { extensionFor, OUTPUT_FORMATS, outputFormatOfPath, type OutputFormat } from '../../image/image-format.js';
+import { extensionFor, type OutputFormat } from '../../image/image-format.js';
 import { describePixels, type PixelBuffer } from '../../image/pixel-buffer.js';
 import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
 import { writeImage } from '../../image/write-image.js';
@@ -23,18 +21,6 @@ interface ConvertFlags {
   format?: OutputFormat;
   force?: boolean;
   maxPixels: number;
-}
-
-/** The format asked for by --format and by -o's extension, which must agree. */
-function formatFor(flags: ConvertFlags, outputFile: string | undefined): OutputFormat {
-  const implied = outputFile === undefined ? undefined : outputFormatOfPath(outputFile);
-  if (implied === 'read-only') {
-    throw new UsageError(`-o ${outputFile}: idfz writes only lossless formats (${OUTPUT_FORMATS.join(', ')}); choose one of their extensions`);
-  }
-  if (flags.format && implied && implied !== flags.format) {
-    throw new UsageError(`-o ${outputFile} names a ${implied} file but --format is ${flags.format}; make them agree`);
-  }
-  return flags.format ?? implied ?? OUTPUT_FORMATS[0]!;
 }
 
 function warnAboutMetadata(input: string, output: string, pixels: PixelBuffer): void {
@@ -47,7 +33,7 @@ function warnAboutMetadata(input: string, output: string, pixels: PixelBuffer): 
 
 async function convertOne(ctx: CliContext, input: string, target: BatchTarget, flags: ConvertFlags, fileFormat: OutputFormat): Promise<void> {
   const name = inputName(input);
-  const bytes = await readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name });
+  const bytes = await readBatchInput(ctx, input);
   const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name });
   const encoded = await writeImage(pixels, fileFormat);
   const shown = await writeBatchOutput(ctx, input, target, extensionFor(fileFormat, pixels.channels), encoded, flags.force === true);
@@ -57,7 +43,7 @@ async function convertOne(ctx: CliContext, input: string, target: BatchTarget, f
 
 async function runConvert(ctx: CliContext, state: RunState, inputs: readonly string[], flags: ConvertFlags, verbose: boolean): Promise<void> {
   const target = await batchTarget(ctx, inputs, flags.output);
-  const fileFormat = formatFor(flags, target.kind === 'file' ? flags.output : undefined);
+  const fileFormat = imageOutputFormat(flags.format, target.kind === 'file' ? flags.output : undefined);
   await runBatch(ctx, state, inputs, verbose, (input) => convertOne(ctx, input, target, flags, fileFormat));
 }
 
@@ -67,11 +53,10 @@ export const convertCommand: CommandFactory = (ctx, state) =>
     .description('read images (PNG, JPEG, WebP, TIFF, GIF, AVIF, PNM; "-" = stdin) and write them losslessly')
     .argument('<inputs...>', 'image files, or "-" for standard input')
     .option('-o, --output <path>', 'output file ("-" = stdout), or an existing folder for several inputs (default: each input with the new extension; stdout for "-")')
-    .addOption(new Option('--format <format>', 'output format (default: from -o\'s extension, else png)').choices(OUTPUT_FORMATS as string[]))
+    .addOption(imageFormatOption())
     .option('-f, --force', 'overwrite existing output files')
     .option('--max-pixels <n>', `refuse images with more pixels (checked before decoding)`, integerIn('--max-pixels', 1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
-    .addHelpText('after', '\nExit status: 0 when every input was converted, 1 when any failed (each failure is one line on stderr).')
+    .addHelpText('after', exitStatusHelp('input was converted'))
     .action(async function (this: Command, inputs: string[], flags: ConvertFlags) {
-      const verbose = this.optsWithGlobals<{ verbose?: boolean }>().verbose === true;
-      await runConvert(ctx, state, inputs, flags, verbose);
+      await runConvert(ctx, state, inputs, flags, isVerbose(this));
     });

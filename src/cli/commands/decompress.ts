@@ -5,19 +5,18 @@
  * the file's sha256; outputs are written atomically, never replace a file without -f, and a batch goes on past a
  * bad file and exits 1 at the end.
  */
-import { Command, Option } from 'commander';
-import path from 'node:path';
+import { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
 import type { CommandFactory, RunState } from '../command.js';
 import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
-import { batchTarget, inputName, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
+import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
+import { imageFormatOption, imageOutputFormat } from './image-output-format.js';
 import { ModelError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { readInput } from '../../core/read-input.js';
 import { DEFAULT_MAX_PIXELS } from '../../container/index.js';
 import { decompress, defaultThreads, MAX_THREADS, TilePoolCache } from '../../codec/index.js';
-import { extensionFor, OUTPUT_FORMATS, outputFormatOfPath, type OutputFormat } from '../../image/image-format.js';
+import { extensionFor, type OutputFormat } from '../../image/image-format.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { writeImage } from '../../image/write-image.js';
 import { findModelByNumericId, loadModel, resolveModel, type LoadedModel, type ModelRecord } from '../../zoo/index.js';
@@ -30,18 +29,6 @@ interface DecompressFlags {
   maxPixels: number;
   force?: boolean;
   json?: boolean;
-}
-
-/** The format asked for by --format and by -o's extension, which must agree; png by default. */
-function formatFor(flags: DecompressFlags, outputFile: string | undefined): OutputFormat {
-  const implied = outputFile === undefined ? undefined : outputFormatOfPath(outputFile);
-  if (implied === 'read-only') {
-    throw new UsageError(`-o ${outputFile}: idfz writes only lossless formats (${OUTPUT_FORMATS.join(', ')}); choose one of their extensions`);
-  }
-  if (flags.format && implied && implied !== flags.format) {
-    throw new UsageError(`-o ${outputFile} names a ${implied} file but --format is ${flags.format}; make them agree`);
-  }
-  return flags.format ?? implied ?? OUTPUT_FORMATS[0]!;
 }
 
 /** Finds and loads (once each) the models files name: --model first, then the installed models. */
@@ -71,7 +58,7 @@ async function decompressOne(
 ): Promise<void> {
   const started = performance.now();
   const name = inputName(input);
-  const bytes = await readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name });
+  const bytes = await readBatchInput(ctx, input);
   let model: LoadedModel | null = null;
   const pixels = await decompress(bytes, {
     resolveModel: async (numericId, prefix) => (model = await models.find(name, numericId, prefix)),
@@ -100,7 +87,7 @@ async function decompressOne(
 
 async function runDecompress(ctx: CliContext, state: RunState, inputs: readonly string[], flags: DecompressFlags, verbose: boolean): Promise<void> {
   const target = await batchTarget(ctx, inputs, flags.output);
-  const format = formatFor(flags, target.kind === 'file' ? flags.output : undefined);
+  const format = imageOutputFormat(flags.format, target.kind === 'file' ? flags.output : undefined);
   if (flags.json && target.kind === 'stdout') throw new UsageError('--json prints on stdout, which the decompressed image already uses; give -o a file name');
   const explicit = flags.model === undefined ? null : await resolveModel(flags.model, { cwd: ctx.cwd });
   const models = new ModelFinder(explicit);
@@ -118,14 +105,13 @@ export const decompressCommand: CommandFactory = (ctx, state) =>
     .description('decompress .idf files ("-" = stdin) into lossless images')
     .argument('<inputs...>', '.idf files, or "-" for standard input')
     .option('-o, --output <path>', 'output file ("-" = stdout), or an existing folder for several inputs (default: each input with the image format\'s extension; stdout for "-")')
-    .addOption(new Option('--format <format>', 'output format (default: from -o\'s extension, else png)').choices(OUTPUT_FORMATS as string[]))
+    .addOption(imageFormatOption())
     .option('--model <id|path>', 'model to decode with when the file\'s model is not installed (a model id or the path of a model folder)')
     .option('--threads <n>', 'threads that decode tiles', integerIn('--threads', 1, MAX_THREADS), defaultThreads())
     .option('--max-pixels <n>', 'refuse files with more (padded) pixels, checked before decoding', integerIn('--max-pixels', 1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
     .option('-f, --force', 'overwrite existing output files')
     .option('--json', 'print one JSON object per file on stdout: bytes, width, height, channels, model, seconds, ...')
-    .addHelpText('after', '\nExit status: 0 when every input was decompressed, 1 when any failed (each failure is one line on stderr).')
+    .addHelpText('after', exitStatusHelp('input was decompressed'))
     .action(async function (this: Command, inputs: string[], flags: DecompressFlags) {
-      const verbose = this.optsWithGlobals<{ verbose?: boolean }>().verbose === true;
-      await runDecompress(ctx, state, inputs, flags, verbose);
+      await runDecompress(ctx, state, inputs, flags, isVerbose(this));
     });

@@ -4,11 +4,9 @@
  * per file. Reads only the header: the payloads are not decoded, so a huge file costs no more than its size.
  */
 import { Command } from 'commander';
-import path from 'node:path';
 import type { CommandFactory } from '../command.js';
 import type { CliContext } from '../context.js';
-import { inputName, runBatch } from './batch-output.js';
-import { readInput } from '../../core/read-input.js';
+import { exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch } from './batch-output.js';
 import { readIdfHeader, type IdfHeader } from '../../container/index.js';
 import { findModelByNumericId, NO_MODEL_NUMERIC_ID, type ModelRecord } from '../../zoo/index.js';
 
@@ -64,7 +62,7 @@ function asText(info: ReturnType<typeof describe>): string {
 
 async function infoOne(ctx: CliContext, input: string, flags: InfoFlags): Promise<void> {
   const name = inputName(input);
-  const bytes = await readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name });
+  const bytes = await readBatchInput(ctx, input);
   const header = readIdfHeader(bytes, { source: name, maxPixels: Number.MAX_SAFE_INTEGER });
   const installed = header.modelId === NO_MODEL_NUMERIC_ID ? null : await findModelByNumericId(header.modelId);
   const info = describe(name, bytes.length, header, installed);
@@ -77,8 +75,7 @@ export const infoCommand: CommandFactory = (ctx, state) =>
     .description('show what .idf files hold: geometry, tiles, model, size (header only, nothing is decoded)')
     .argument('<files...>', '.idf files, or "-" for standard input')
     .option('--json', 'print one JSON object per file')
-    .addHelpText('after', '\nExit status: 0 when every file was read, 1 when any failed (each failure is one line on stderr).')
+    .addHelpText('after', exitStatusHelp('file was read'))
     .action(async function (this: Command, files: string[], flags: InfoFlags) {
-      const verbose = this.optsWithGlobals<{ verbose?: boolean }>().verbose === true;
-      await runBatch(ctx, state, files, verbose, (input) => infoOne(ctx, input, flags));
+      await runBatch(ctx, state, files, isVerbose(this), (input) => infoOne(ctx, input, flags));
     });
