@@ -12,6 +12,7 @@ import { removePendingTemporaryFiles } from '../core/atomic-write.js';
 import { OutputClosedError } from '../core/errors.js';
 import { configureLog, LOG_LEVELS } from '../core/log.js';
 import type { LevelWithSilent } from 'pino';
+import { cliOutput } from './command-group.js';
 import { processContext, type CliContext } from './context.js';
 import { reportError } from './report-error.js';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
@@ -66,11 +67,7 @@ export async function buildProgram(ctx: CliContext, state: RunState, args: reado
     .option('-v, --verbose', 'log debug detail and print stack traces of errors')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as string[]))
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (text) => ctx.stdout.write(text),
-      writeErr: (text) => ctx.stderr.write(text),
-      outputError: (text, write) => write(`idfz: ${text.replace(/^error: /, '')}`),
-    })
+    .configureOutput(cliOutput(ctx))
     .exitOverride()
     .hook('preAction', (thisCommand) => {
       const options = thisCommand.opts<GlobalOptions>();

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { PassThrough, Readable } from 'node:stream';
 import { Command } from 'commander';
-import { commandGroup } from '../../src/cli/command-group.js';
+import { cliOutput, commandGroup } from '../../src/cli/command-group.js';
 import { numberAtLeast, numberIn } from '../../src/cli/option-parsers.js';
-import { backendOption, checkpointMinutesOption, epochsOption, minutesOption, workersOption } from '../../src/cli/training-options.js';
+import { backendOption, checkpointMinutesOption, epochsOption, minutesOption, runLimits, seedOption, validateEveryOption, warmupImagesOption, workersOption } from '../../src/cli/training-options.js';
 
 function program(): Command {
   return new Command('t')
@@ -35,6 +35,21 @@ test('shared training options: defaults, parsed values and refusals', () => {
     assert.throws(() => program().parse([...args], { from: 'user' }), message, args.join(' '));
   }
   assert.equal(workersOption('threads (per share)').description, 'threads (per share)');
+  assert.deepEqual(runLimits({ checkpointMinutes: 5 }), { epochs: null, minutes: null, checkpointMinutes: 5 });
+  assert.deepEqual(runLimits({ epochs: 7, minutes: 0.5, checkpointMinutes: 2 }), { epochs: 7, minutes: 0.5, checkpointMinutes: 2 });
+});
+
+test('--seed, --warmup-images, --validate-every: per-command defaults and descriptions, one range each', () => {
+  const parse = (args: string[]) => new Command('t').exitOverride().configureOutput({ writeErr: () => undefined })
+    .addOption(seedOption('seed of the latents', 0)).addOption(warmupImagesOption(10000)).addOption(validateEveryOption(25000))
+    .parse(args, { from: 'user' }).opts();
+  assert.deepEqual(parse([]), { seed: 0, warmupImages: 10000, validateEvery: 25000 });
+  assert.deepEqual(parse(['--seed', '2147483647', '--warmup-images', '0', '--validate-every', '1']), { seed: 2 ** 31 - 1, warmupImages: 0, validateEvery: 1 });
+  assert.throws(() => parse(['--seed', '2147483648']), /Expected an integer 0\.\.2147483647 for --seed but received "2147483648"/);
+  assert.throws(() => parse(['--warmup-images', '-1']), /Expected an integer 0\.\.1000000000 for --warmup-images/);
+  assert.throws(() => parse(['--validate-every', '0']), /Expected an integer 1\.\.1000000000 for --validate-every/);
+  assert.equal(seedOption('seed of the run', 1).description, 'seed of the run');
+  assert.equal(seedOption('seed of the run', 1).defaultValue, 1);
 });
 
 test('numberIn and numberAtLeast: closed ranges, the house error form', () => {
@@ -64,4 +79,9 @@ test('commandGroup: sub-commands inherit the output; errors are thrown and writt
   assert.equal(group.description(), 'a group');
   assert.throws(() => group.parse(['run', '--bogus'], { from: 'user' }), (error: Error & { code?: string }) => error.code === 'commander.unknownOption');
   assert.match(written, /^idfz: unknown option '--bogus'\n$/);
+  // cliOutput is what the program itself uses: help text to stdout, the same one-line errors.
+  let out = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  cliOutput(ctx).writeOut!('help text');
+  assert.equal(out, 'help text');
 });

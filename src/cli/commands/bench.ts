@@ -6,12 +6,12 @@
 import { Command, Option } from 'commander';
 import path from 'node:path';
 import type { CommandFactory } from '../command.js';
-import { integerIn } from '../option-parsers.js';
+import { limitOption, splitOption } from '../evaluation-options.js';
 import { startProgressBar } from '../progress-bar.js';
 import { atomicWrite, writeToStream } from '../../core/atomic-write.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { SPLITS, type Split } from '../../data/dataset.js';
+import type { Split } from '../../data/dataset.js';
 import { DATASET_NAMES, type DatasetName } from '../../data/open-dataset.js';
 import { BASELINE_NAMES, createBaselines, parseBaselines, type BaselineName } from '../../bench/baselines.js';
 import { openBenchImages } from '../../bench/bench-images.js';
@@ -42,8 +42,8 @@ export const benchCommand: CommandFactory = (ctx, state) =>
     .description('bits per dimension, speed and exact decoding of idfz and classic lossless codecs on a dataset')
     .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).makeOptionMandatory())
     .requiredOption('--data <path>', 'dataset folder or file (folder: whole images at full size)')
-    .addOption(new Option('--split <split>', 'dataset split').choices(SPLITS).default('test'))
-    .option('--limit <n>', 'code only the first n images', integerIn('--limit', 1, 1e9))
+    .addOption(splitOption())
+    .addOption(limitOption('code only the first n images'))
     .option('--model <id|path>', 'also measure idfz with this model: an installed model id or a model folder')
     .option('--baselines <list>', `comma-separated baselines (${BASELINE_NAMES.join(',')}) or none`, parseBaselines, [...BASELINE_NAMES])
     .option('--json <file>', 'write the results as JSON to a file, or - for stdout')

@@ -9,17 +9,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandFactory } from '../command.js';
+import { jsonOption, limitedDataset, limitOption, splitOption, type EvaluationFlags } from '../evaluation-options.js';
 import { integerIn, numberAbove } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
 import { commandGroup } from '../command-group.js';
 import { checkRunFolder, compactFolders, copyRunFiles } from '../run-folders.js';
 import { runStoppable } from '../stop-signals.js';
-import { backendOption, checkpointMinutesOption, epochsOption, minutesOption, workersOption, type RunFlags } from '../training-options.js';
+import { backendOption, checkpointMinutesOption, epochsOption, minutesOption, runLimits, seedOption, validateEveryOption, warmupImagesOption, workersOption, type RunFlags } from '../training-options.js';
 import { atomicWrite } from '../../core/atomic-write.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { openDataset } from '../../data/open-dataset.js';
-import { sliceDataset, splitValidation, SPLITS, type ImageDataset, type Split } from '../../data/dataset.js';
+import { splitValidation, type ImageDataset, type Split } from '../../data/dataset.js';
 import { createEngine, KERNEL_NAMES, type KernelName } from '../../engine/index.js';
 import { startBackend, type BackendName } from '../../train/backend.js';
 import { hasBlrnetCheckpoint, loadBlrnetCheckpoint, saveBlrnetCheckpoint } from '../../research/blrnet/blrnet-checkpoint.js';
@@ -51,12 +52,10 @@ interface TrainFlags extends RunFlags {
   workers: number;
 }
 
-interface EvalFlags {
+interface EvalFlags extends EvaluationFlags {
   checkpoint: string;
   dataset?: BlrnetDataset;
   data?: string;
-  split: Split;
-  limit?: number;
   ensemble: number;
   reestimateBatches: number;
   batchSize: number;
@@ -64,7 +63,6 @@ interface EvalFlags {
   integer: KernelName | 'off';
   chart?: string;
   backend: BackendName;
-  json?: boolean;
 }
 
 /** Opens a labelled split and checks it. */
@@ -108,8 +106,8 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   let result: Awaited<ReturnType<typeof trainBlrnet>>;
   try {
     result = await runStoppable('stopping after the current step; a final checkpoint follows', (signal) => trainBlrnet(start, {
-      outDir, train, validation, workers: flags.workers, backend: flags.backend, epochs: flags.epochs ?? null, minutes: flags.minutes ?? null,
-      checkpointMinutes: flags.checkpointMinutes, validateEveryImages: flags.validateEvery, signal,
+      outDir, train, validation, workers: flags.workers, backend: flags.backend, ...runLimits(flags),
+      validateEveryImages: flags.validateEvery, signal,
       onProgress: (p) => bar.update(Math.min(p.imagesSeen, totalImages), { epoch: p.epoch.toFixed(2), loss: p.loss.toFixed(3), accuracy: p.accuracy.toFixed(3), speed: p.imagesPerSecond.toFixed(1) }),
     }));
   } finally {
@@ -127,7 +125,7 @@ async function runEval(ctx: CliContext, flags: EvalFlags): Promise<void> {
   const dataPath = flags.data ?? settings.dataPath;
   await startBackend(flags.backend);
   const full = await openLabelled(ctx, dataset, dataPath, flags.split);
-  const test = flags.limit !== undefined && flags.limit < full.count ? sliceDataset(full, 0, flags.limit) : full;
+  const test = limitedDataset(full, flags.limit);
   const train = flags.split === 'train' ? full : await openLabelled(ctx, dataset, dataPath, 'train');
   const { spec } = checkpoint;
   if (spec.height !== test.height || spec.width !== test.width || spec.channels !== test.channels) {
@@ -172,17 +170,17 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .addOption(minutesOption())
     .option('--batch-size <n>', 'images per step', integerIn('--batch-size', 2, 4096), 100)
     .option('--lr <rate>', 'peak learning rate (Adamax: each theta moves by up to about this much per step; docs/blrnet.md)', numberAbove('--lr', 0, 1), BLRNET_DEFAULT_LR)
-    .option('--warmup-images <n>', 'images of linear learning-rate warm-up', integerIn('--warmup-images', 0, 1e9), 0)
+    .addOption(warmupImagesOption(0))
     .option('--decay <factor>', 'learning-rate factor per epoch', numberAbove('--decay', 0, 1), 0.93)
     .option('--temperature <t>', 'binary-concrete temperature', numberAbove('--temperature', 0, 100), 1)
     .option('--validation <n>', 'training images held out for validation (the last ones)', integerIn('--validation', 1, 1e7), 5000)
-    .option('--validate-every <n>', 'validate every this many training images', integerIn('--validate-every', 1, 1e9), 20000)
+    .addOption(validateEveryOption(20000))
     .addOption(checkpointMinutesOption())
     .option('--flips', 'horizontal-flip augmentation (default: on for cifar10)')
     .option('--no-flips', 'no horizontal flips')
     .addOption(workersOption('worker threads (data parallel; batch norm per worker share)'))
     .addOption(backendOption())
-    .option('--seed <n>', 'seed of the run', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+    .addOption(seedOption('seed of the run', 1))
     .option('--resume', 'continue the checkpoint in --out (with its stored settings)')
     .action(async (flags: TrainFlags) => runTrain(ctx, flags));
   command
@@ -191,16 +189,16 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .requiredOption('--checkpoint <dir>', 'checkpoint folder written by idfz blrnet train')
     .addOption(new Option('--dataset <name>', 'dataset (default: the checkpoint\'s)').choices(BLRNET_DATASETS))
     .option('--data <path>', 'dataset folder (default: the checkpoint\'s)')
-    .addOption(new Option('--split <split>', 'dataset split').choices(SPLITS).default('test'))
-    .option('--limit <n>', 'evaluate only the first n images', integerIn('--limit', 1, 1e9))
+    .addOption(splitOption())
+    .addOption(limitOption())
     .option('--ensemble <n>', 'sampled networks in the ensemble (0: none)', integerIn('--ensemble', 0, 1000), 16)
     .option('--reestimate-batches <n>', 'training batches for batch-norm re-estimation', integerIn('--reestimate-batches', 1, 10000), 20)
     .option('--batch-size <n>', 'images per batch', integerIn('--batch-size', 2, 4096), 100)
-    .option('--seed <n>', 'seed of the re-estimation batches and sampled networks', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+    .addOption(seedOption('seed of the re-estimation batches and sampled networks', 1))
     .addOption(new Option('--integer <kernel>', 'run the integer MAP network on this engine kernel').choices([...KERNEL_NAMES, 'off']).default('wasm'))
     .option('--chart <file>', 'error-versus-coverage SVG (default: CHECKPOINT/coverage.svg)')
     .addOption(backendOption())
-    .option('--json', 'print one JSON object on stdout')
+    .addOption(jsonOption())
     .action(async (flags: EvalFlags) => runEval(ctx, flags));
   command
     .command('export')
@@ -208,7 +206,7 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .requiredOption('--checkpoint <dir>', 'checkpoint folder')
     .requiredOption('--out <file>', 'output file')
     .option('--reestimate-batches <n>', 'training batches for batch-norm re-estimation (as in eval)', integerIn('--reestimate-batches', 1, 10000), 20)
-    .option('--seed <n>', 'seed of the re-estimation batches (as in eval: the same seed gives the same network)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+    .addOption(seedOption('seed of the re-estimation batches (as in eval: the same seed gives the same network)', 1))
     .option('--batch-size <n>', 'images per re-estimation batch (as in eval)', integerIn('--batch-size', 2, 4096), 100)
     .option('--data <path>', 'training data folder (default: the checkpoint\'s)')
     .addOption(backendOption())
@@ -240,15 +238,15 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .requiredOption('--model <file>', '.blrnet file written by idfz blrnet export')
     .addOption(new Option('--dataset <name>', 'dataset').choices(BLRNET_DATASETS).makeOptionMandatory())
     .requiredOption('--data <path>', 'dataset folder')
-    .addOption(new Option('--split <split>', 'dataset split').choices(SPLITS).default('test'))
-    .option('--limit <n>', 'only the first n images', integerIn('--limit', 1, 1e9))
+    .addOption(splitOption())
+    .addOption(limitOption('only the first n images'))
     .addOption(new Option('--kernel <name>', 'engine kernel set').choices(KERNEL_NAMES).default('wasm'))
-    .option('--json', 'print one JSON object on stdout')
+    .addOption(jsonOption())
     .action(async (flags: { model: string; dataset: BlrnetDataset; data: string; split: Split; limit?: number; kernel: KernelName; json?: boolean }) => {
       const file = path.resolve(ctx.cwd, flags.model);
       const network = decodeIntegerNetwork(new Uint8Array(readFileSync(file)), flags.model);
       const full = await openLabelled(ctx, flags.dataset, flags.data, flags.split);
-      const data = flags.limit !== undefined && flags.limit < full.count ? sliceDataset(full, 0, flags.limit) : full;
+      const data = limitedDataset(full, flags.limit);
       const runner = new IntegerMapRunner(network, createEngine({ kernel: flags.kernel }));
       const size = data.height * data.width * data.channels;
       const started = performance.now();

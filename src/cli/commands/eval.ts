@@ -3,28 +3,25 @@
  */
 import { Command, Option } from 'commander';
 import path from 'node:path';
-import { availableParallelism } from 'node:os';
 import type { CommandFactory } from '../command.js';
+import { limitedDataset, limitOption, jsonOption, splitOption, type EvaluationFlags } from '../evaluation-options.js';
 import { integerIn } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
+import { backendOption, workersOption } from '../training-options.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { BACKENDS, type BackendName } from '../../train/backend.js';
+import type { BackendName } from '../../train/backend.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { evaluateIdf } from '../../train/evaluate.js';
 import { DATASET_NAMES, openDataset, type DatasetName } from '../../data/open-dataset.js';
-import { SPLITS, sliceDataset, type Split } from '../../data/dataset.js';
 
-interface EvalFlags {
+interface EvalFlags extends EvaluationFlags {
   checkpoint: string;
   dataset: DatasetName;
   data: string;
-  split: Split;
-  limit?: number;
   workers: number;
   backend: BackendName;
   batchSize: number;
-  json?: boolean;
 }
 
 /** Builds `idfz eval`. */
@@ -34,16 +31,16 @@ export const evalCommand: CommandFactory = (ctx) =>
     .requiredOption('--checkpoint <dir>', 'checkpoint folder written by idfz train')
     .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).makeOptionMandatory())
     .requiredOption('--data <path>', 'dataset folder or file')
-    .addOption(new Option('--split <split>', 'dataset split').choices(SPLITS).default('test'))
-    .option('--limit <n>', 'evaluate only the first n images', integerIn('--limit', 1, 1e9))
-    .option('--workers <n>', 'worker threads', integerIn('--workers', 1, 256), Math.max(1, availableParallelism()))
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('wasm'))
+    .addOption(splitOption())
+    .addOption(limitOption())
+    .addOption(workersOption('worker threads'))
+    .addOption(backendOption())
     .option('--batch-size <n>', 'images per worker request', integerIn('--batch-size', 1, 4096), 50)
-    .option('--json', 'print one JSON object on stdout')
+    .addOption(jsonOption())
     .action(async (flags: EvalFlags) => {
       const checkpoint = loadCheckpoint(path.resolve(ctx.cwd, flags.checkpoint));
       const full = await openDataset(flags.dataset, path.resolve(ctx.cwd, flags.data), flags.split);
-      const data = flags.limit !== undefined && flags.limit < full.count ? sliceDataset(full, 0, flags.limit) : full;
+      const data = limitedDataset(full, flags.limit);
       if (data.channels !== checkpoint.spec.imageChannels) {
         throw new UsageError(`${flags.checkpoint} models ${checkpoint.spec.imageChannels}-channel images but ${full.name} has ${data.channels}`);
       }

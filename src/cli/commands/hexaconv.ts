@@ -7,16 +7,16 @@ import { Command, Option } from 'commander';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandFactory } from '../command.js';
+import { jsonOption, limitedDataset, limitOption, splitOption, type EvaluationFlags } from '../evaluation-options.js';
 import { integerIn, numberAbove, numberIn } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
 import { commandGroup } from '../command-group.js';
 import { checkRunFolder } from '../run-folders.js';
 import { runStoppable } from '../stop-signals.js';
-import { backendOption, checkpointMinutesOption, minutesOption, workersOption, type RunFlags } from '../training-options.js';
+import { backendOption, checkpointMinutesOption, minutesOption, seedOption, workersOption, type RunFlags } from '../training-options.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import type { BackendName } from '../../train/backend.js';
-import { sliceDataset, SPLITS, type Split } from '../../data/dataset.js';
 import { GROUP_NAMES, type GroupName } from '../../research/hexaconv/point-groups.js';
 import { CLASSIFICATION_DATASETS, holdOutValidation, openClassificationSplit, type ClassificationDatasetName } from '../../research/hexaconv/classification-data.js';
 import { channelNormalisation } from '../../research/hexaconv/input-pipeline.js';
@@ -118,16 +118,13 @@ async function runTrain(ctx: CliContext, flags: TrainFlags, command: Command): P
   log.info({ imagesSeen: result.imagesSeen, hours: Number((result.trainSeconds / 3600).toFixed(3)), validation: result.lastValidation }, 'training finished');
 }
 
-interface EvalFlags {
+interface EvalFlags extends EvaluationFlags {
   checkpoint: string;
   dataset?: ClassificationDatasetName;
   data?: string;
-  split: Split;
-  limit?: number;
   workers: number;
   backend: BackendName;
   batchSize: number;
-  json?: boolean;
 }
 
 async function runEval(ctx: CliContext, flags: EvalFlags): Promise<void> {
@@ -140,7 +137,7 @@ async function runEval(ctx: CliContext, flags: EvalFlags): Promise<void> {
   // Evaluating `train` means the images trained on, without the held-out validation images.
   let images = split.images;
   if (flags.split === 'train' && dataset === record.dataset) images = holdOutValidation(dataset, images, record.validation, record.splitSeed).train;
-  if (flags.limit !== undefined && flags.limit < images.count) images = sliceDataset(images, 0, flags.limit);
+  images = limitedDataset(images, flags.limit);
   const { spec } = checkpoint;
   if (images.height !== spec.imageSize || images.channels !== spec.imageChannels || split.classNames.length !== spec.classes) {
     throw new UsageError(`${images.name}: ${split.classNames.length} classes of ${images.height}x${images.width}x${images.channels} images do not fit ${flags.checkpoint} (${spec.classes} classes, ${spec.imageSize}x${spec.imageSize}x${spec.imageChannels})`);
@@ -196,7 +193,7 @@ export const hexaconvCommand: CommandFactory = (ctx) => {
     .addOption(workersOption())
     .addOption(backendOption())
     .option('--resume', 'continue the checkpoint in --out')
-    .option('--seed <n>', 'seed of initialisation, order and augmentation', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+    .addOption(seedOption('seed of initialisation, order and augmentation', 1))
     .option('--split-seed <n>', 'folder: seed of the 80/20 split', integerIn('--split-seed', 0, 2 ** 31 - 1), 0)
     .option('--lr <rate>', 'peak learning rate (SGD, cosine schedule)', numberAbove('--lr', 0, 10), 0.05)
     .option('--momentum <m>', 'SGD momentum', numberIn('--momentum', 0, 0.999), 0.9)
@@ -212,12 +209,12 @@ export const hexaconvCommand: CommandFactory = (ctx) => {
     .requiredOption('--checkpoint <dir>', 'checkpoint folder written by idfz hexaconv train')
     .addOption(datasetOption())
     .option('--data <path>', 'dataset path (default: the one the checkpoint was trained on)')
-    .addOption(new Option('--split <split>', 'dataset split').choices(SPLITS).default('test'))
-    .option('--limit <n>', 'evaluate only the first n images', integerIn('--limit', 1, 1e9))
+    .addOption(splitOption())
+    .addOption(limitOption())
     .addOption(workersOption())
     .addOption(backendOption())
     .option('--batch-size <n>', 'images per worker request', integerIn('--batch-size', 1, 4096), 100)
-    .option('--json', 'print one JSON object on stdout')
+    .addOption(jsonOption())
     .action(async (flags: EvalFlags) => runEval(ctx, flags));
   command
     .command('cost')
@@ -226,7 +223,7 @@ export const hexaconvCommand: CommandFactory = (ctx) => {
     .option('--budget <params>', 'parameter budget (default: cifar10 100000, folder 910000)', integerIn('--budget', 1000, 1e8))
     .option('--blocks <n>', 'residual blocks per stage', integerIn('--blocks', 1, 16))
     .option('--classes <n>', 'classes (default: cifar10 10, folder 30)', integerIn('--classes', 2, 1000))
-    .option('--json', 'print one JSON object on stdout')
+    .addOption(jsonOption())
     .action((flags: CostFlags) => runCost(ctx, flags));
   return command;
 };

@@ -8,17 +8,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandFactory } from '../command.js';
+import { jsonOption, limitedDataset, limitOption, splitOption, type EvaluationFlags } from '../evaluation-options.js';
 import { integerIn, numberAbove, numberAtLeast } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
 import { commandGroup } from '../command-group.js';
 import { checkRunFolder, compactFolders, copyRunFiles } from '../run-folders.js';
 import { runStoppable } from '../stop-signals.js';
-import { backendOption, type RunFlags } from '../training-options.js';
+import { backendOption, runLimits, seedOption, validateEveryOption, warmupImagesOption, type RunFlags } from '../training-options.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { atomicWrite } from '../../core/atomic-write.js';
 import { FETCHED_DATA_PATHS, openDataset, type DatasetName } from '../../data/open-dataset.js';
-import { SPLITS, sliceDataset, splitValidation, type Split } from '../../data/dataset.js';
+import { splitValidation } from '../../data/dataset.js';
 import { writeImage } from '../../image/write-image.js';
 import { startBackend, type BackendName } from '../../train/backend.js';
 import { writeTrainingChart } from '../../train/training-chart.js';
@@ -105,9 +106,7 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
       validation,
       settings,
       data: { dataset, path: dataPath, validation: validationCount },
-      epochs: flags.epochs ?? null,
-      minutes: flags.minutes ?? null,
-      checkpointMinutes: flags.checkpointMinutes,
+      ...runLimits(flags),
       validateEveryImages: flags.validateEvery,
       validationLimit: flags.validationLimit,
       logSeconds: flags.logSeconds,
@@ -121,16 +120,13 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   log.info({ imagesSeen: result.imagesSeen, steps: result.steps, secondsPerStep: Number(result.secondsPerStep.toFixed(4)), validation: result.lastValidation, chart }, 'SNF training finished');
 }
 
-interface EvalFlags {
+interface EvalFlags extends EvaluationFlags {
   checkpoint: string;
   dataset?: SnfDataset;
   data?: string;
-  split: Split;
-  limit?: number;
   batchSize: number;
   seed: number;
   backend: BackendName;
-  json?: boolean;
 }
 
 async function runEval(ctx: CliContext, flags: EvalFlags): Promise<void> {
@@ -141,7 +137,7 @@ async function runEval(ctx: CliContext, flags: EvalFlags): Promise<void> {
   const dataPath = flags.data !== undefined ? path.resolve(ctx.cwd, flags.data) : dataset === recorded.dataset && existsSync(recorded.path) ? recorded.path : dataPathFor(ctx, dataset, undefined);
   await startBackend(flags.backend);
   const full = await openDataset(dataset as DatasetName, dataPath, flags.split);
-  const data = flags.limit !== undefined && flags.limit < full.count ? sliceDataset(full, 0, flags.limit) : full;
+  const data = limitedDataset(full, flags.limit);
   const { image } = checkpoint.spec;
   if (data.height !== image.height || data.width !== image.width || data.channels !== image.channels) {
     throw new UsageError(`${flags.checkpoint} models ${image.height}x${image.width}x${image.channels} images but ${full.name} has ${data.height}x${data.width}x${data.channels}`);
@@ -275,7 +271,7 @@ export const snfCommand: CommandFactory = (ctx) => {
     .option('--minutes <n>', 'stop after this many minutes of this run', positiveNumber('--minutes'))
     .option('--batch-size <n>', 'images per step (default: the paper\'s, 100)', integerIn('--batch-size', 1, 4096))
     .option('--lr <rate>', 'Adamax learning rate (default: the paper\'s, fc 1e-4, conv and glow 1e-3)', numberAbove('--lr', 0, 1))
-    .option('--warmup-images <n>', 'images of linear learning-rate warm-up', integerIn('--warmup-images', 0, 1e9), 0)
+    .addOption(warmupImagesOption(0))
     .option('--decay <factor>', 'learning-rate factor per epoch after warm-up', numberAbove('--decay', 0, 1), 1)
     .option('--clip-norm <n>', 'global gradient-norm clip (the loss is in nats per dimension)', positiveNumber('--clip-norm'), 1e4)
     .option('--recon-weight <lambda>', 'reconstruction weight lambda (default: the paper\'s: fc, conv 1; glow 100 grey, 1000 colour)', nonNegativeNumber('--recon-weight'))
@@ -285,10 +281,10 @@ export const snfCommand: CommandFactory = (ctx) => {
     .option('--width <n>', 'glow: coupling network width (default 512)', integerIn('--width', 1, 4096))
     .option('--validation <n>', 'training images held out for validation, the last ones (paper: 10000)', integerIn('--validation', 0, 1e7), 10000)
     .option('--validation-limit <n>', 'validation images used each time', integerIn('--validation-limit', 1, 1e7), 2000)
-    .option('--validate-every <n>', 'validate every this many training images', integerIn('--validate-every', 1, 1e9), 10000)
+    .addOption(validateEveryOption(10000))
     .option('--checkpoint-minutes <n>', 'minutes between checkpoints', positiveNumber('--checkpoint-minutes'), 5)
     .option('--log-seconds <n>', 'seconds between training-log lines (each computes the exact log|det|)', positiveNumber('--log-seconds'), 60)
-    .option('--seed <n>', 'seed of initialisation, order and noise', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+    .addOption(seedOption('seed of initialisation, order and noise', 1))
     .addOption(backendOption())
     .action(async (flags: TrainFlags) => runTrain(ctx, flags));
   command
@@ -297,12 +293,12 @@ export const snfCommand: CommandFactory = (ctx) => {
     .requiredOption('--checkpoint <dir>', 'checkpoint folder written by idfz snf train')
     .addOption(new Option('--dataset <name>', 'dataset (default: the one it was trained on)').choices(SNF_DATASETS))
     .option('--data <path>', 'dataset folder (default: the recorded one, else where `npm run data` puts it)')
-    .addOption(new Option('--split <split>', 'dataset split').choices(SPLITS).default('test'))
-    .option('--limit <n>', 'evaluate only the first n images', integerIn('--limit', 1, 1e9))
+    .addOption(splitOption())
+    .addOption(limitOption())
     .option('--batch-size <n>', 'images per forward pass', integerIn('--batch-size', 1, 4096), 100)
-    .option('--seed <n>', 'seed of the dequantisation noise', integerIn('--seed', 0, 2 ** 31 - 1), 0)
+    .addOption(seedOption('seed of the dequantisation noise', 0))
     .addOption(backendOption())
-    .option('--json', 'print one JSON object on stdout')
+    .addOption(jsonOption())
     .action(async (flags: EvalFlags) => runEval(ctx, flags));
   command
     .command('sample')
@@ -314,10 +310,10 @@ export const snfCommand: CommandFactory = (ctx) => {
     .option('--temperature <t>', 'standard deviation of the latents', numberAbove('--temperature', 0, 10), 1)
     .addOption(new Option('--inverse <kind>', 'learned: through R (SNF models); exact: float64 inverses').choices(['learned', 'exact']).default('learned'))
     .option('--compare', 'also run the other inverse on the same latents and report the mean pixel difference')
-    .option('--seed <n>', 'seed of the latents', integerIn('--seed', 0, 2 ** 31 - 1), 0)
+    .addOption(seedOption('seed of the latents', 0))
     .option('-f, --force', 'overwrite the output file')
     .addOption(backendOption())
-    .option('--json', 'print one JSON object on stdout')
+    .addOption(jsonOption())
     .action(async (flags: SampleFlags) => runSample(ctx, flags));
   command
     .command('timing')
@@ -327,9 +323,9 @@ export const snfCommand: CommandFactory = (ctx) => {
     .option('--batch-size <n>', 'images per step (paper: 128)', integerIn('--batch-size', 1, 4096), 128)
     .option('--steps <n>', 'measured steps per point (the median is reported)', integerIn('--steps', 1, 1000), 2)
     .option('--warmup <n>', 'unmeasured steps first', integerIn('--warmup', 0, 1000), 1)
-    .option('--seed <n>', 'seed of weights and data', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+    .addOption(seedOption('seed of weights and data', 1))
     .addOption(backendOption())
-    .option('--json', 'print one JSON object on stdout')
+    .addOption(jsonOption())
     .action(async (flags: TimingFlags) => runTiming(ctx, flags));
   command
     .command('compact')

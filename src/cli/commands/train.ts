@@ -11,7 +11,7 @@ import { integerIn, numberAbove } from '../option-parsers.js';
 import { startProgressBar } from '../progress-bar.js';
 import { checkRunFolder } from '../run-folders.js';
 import { runStoppable } from '../stop-signals.js';
-import { backendOption, checkpointMinutesOption, epochsOption, minutesOption, workersOption, type RunFlags } from '../training-options.js';
+import { backendOption, checkpointMinutesOption, epochsOption, minutesOption, runLimits, seedOption, validateEveryOption, warmupImagesOption, workersOption, type RunFlags } from '../training-options.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { describePresets, idfPreset, IDF_PRESET_NAMES } from '../../arch/idf-presets.js';
@@ -120,9 +120,7 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
       schedule: { learningRate: flags.lr, warmupImages: flags.warmupImages, decayPerEpoch: flags.decay },
       clipNorm: 100,
       emaDecay: 0.999,
-      epochs: flags.epochs ?? null,
-      minutes: flags.minutes ?? null,
-      checkpointMinutes: flags.checkpointMinutes,
+      ...runLimits(flags),
       validateEveryImages: flags.validateEvery,
       validationLimit: flags.validation,
       flips: flags.flips,
@@ -155,12 +153,12 @@ export const trainCommand: CommandFactory = (ctx) =>
     .addOption(backendOption())
     .option('--resume', 'continue the checkpoint in --out')
     .option('--init <checkpoint>', "start a new run from this checkpoint's EMA weights and architecture (fine-tuning: fresh optimizer and schedule)")
-    .option('--seed <n>', 'seed of the run (permutations, initialisation, order)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+    .addOption(seedOption('seed of the run (permutations, initialisation, order)', 1))
     .option('--lr <rate>', 'peak learning rate (Adamax)', numberAbove('--lr', 0, 1), 2e-3)
-    .option('--warmup-images <n>', 'images of linear learning-rate warm-up', integerIn('--warmup-images', 0, 1e9), 10000)
+    .addOption(warmupImagesOption(10000))
     .option('--decay <factor>', 'learning-rate factor per epoch after warm-up', numberAbove('--decay', 0, 1), 0.95)
     .option('--validation <n>', 'training images held out for validation', integerIn('--validation', 1, 1e7), 5000)
-    .option('--validate-every <n>', 'validate every this many training images', integerIn('--validate-every', 1, 1e9), 25000)
+    .addOption(validateEveryOption(25000))
     .addOption(checkpointMinutesOption())
     .option('--no-flips', 'no horizontal-flip augmentation')
     .action(async (flags: TrainFlags) => runTrain(ctx, flags));
