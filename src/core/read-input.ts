@@ -6,6 +6,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { BadInputError, LimitError, UsageError } from './errors.js';
+import { readFileInto } from './read-file-into.js';
 
 /** Default byte limit: 2 GiB, enough for a 2^28-pixel 16-bit RGBA PAM file. */
 export const DEFAULT_MAX_INPUT_BYTES = 2 ** 31;
@@ -46,14 +47,8 @@ export async function readInput(source: string, options: ReadInputOptions = {}):
       if (!stat.isFile()) return await readStream(handle.createReadStream({ autoClose: false }), name, maxBytes);
       if (stat.size > maxBytes) throw tooLarge(name, stat.size, maxBytes);
       const bytes = Buffer.allocUnsafe(stat.size);
-      let filled = 0;
-      while (filled < bytes.length) {
-        const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
       // A file that shrank while being read is returned as what was there; one that grew is read to its stat size.
-      return bytes.subarray(0, filled);
+      return bytes.subarray(0, await readFileInto(handle, bytes));
     } finally {
       await handle.close();
     }

@@ -8,6 +8,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelError } from '../core/errors.js';
+import { readFileInto } from '../core/read-file-into.js';
 import { sha256 } from '../core/sha256.js';
 import { MAX_MANIFEST_BYTES, MODEL_ID_PATTERN, parseManifest, type ModelRecord } from './model-manifest.js';
 
@@ -55,13 +56,7 @@ async function readBounded(file: string, maxBytes: number, what: string): Promis
     if (!info.isFile()) throw new ModelError(`${file}: ${what} is not a regular file`);
     if (info.size > maxBytes) throw new ModelError(`${file}: ${what} of ${info.size} bytes is above the limit of ${maxBytes} bytes`);
     const bytes = new Uint8Array(info.size);
-    let filled = 0;
-    while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return bytes.subarray(0, filled);
+    return bytes.subarray(0, await readFileInto(handle, bytes));
   } catch (error) {
     if (error instanceof ModelError) throw error;
     const code = errnoOf(error);
