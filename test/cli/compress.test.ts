@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
+import { assertOneLine, CliWorkspaces, listing } from '../helpers/cli-workspace.js';
 import { readImage } from '../../src/image/read-image.js';
 import { readIdfHeader } from '../../src/container/index.js';
 import { writeIntegerIdf } from '../../src/engine/integer-idf-file.js';
@@ -20,26 +20,16 @@ import { createPixelBuffer } from '../../src/image/pixel-buffer.js';
 import { writeImage } from '../../src/image/write-image.js';
 import { listModels } from '../../src/zoo/index.js';
 
-const root = mkdtempSync(path.join(tmpdir(), 'idfz-compress-'));
-test.after(() => rmSync(root, { recursive: true, force: true }));
+const workspaces = new CliWorkspaces('idfz-compress-');
+const workspace = (...fixtures: string[]): string => workspaces.folder(...fixtures);
 
-let folders = 0;
-function workspace(...fixtures: string[]): string {
-  const folder = path.join(root, `w${folders++}`);
-  mkdirSync(folder);
-  for (const file of fixtures) copyFileSync(fixturePath(file), path.join(folder, file));
-  return folder;
-}
-
-function listing(folder: string): string[] {
-  return readdirSync(folder, { recursive: true }).map(String).sort();
-}
-
-function assertOneLine(result: CliResult, pattern: RegExp): void {
-  const lines = result.stderr.split('\n');
-  assert.equal(lines.length, 2, `one line on stderr, got: ${result.stderr}`);
-  assert.match(lines[0]!, /^idfz: /);
-  assert.match(lines[0]!, pattern);
+/** Writes a tiny RGB integer model (id tiny, numeric id 77) into `folder`/tiny; returns its file's bytes. */
+async function installTinyModel(folder: string): Promise<Uint8Array> {
+  const bytes = writeIntegerIdf(await tinyIntegerModel(21));
+  mkdirSync(path.join(folder, 'tiny'));
+  writeFileSync(path.join(folder, 'tiny', 'model.idfm'), bytes);
+  writeFileSync(path.join(folder, 'tiny', 'manifest.json'), JSON.stringify({ id: 'tiny', numericId: 77, file: 'model.idfm', sha256: sha256Hex(bytes), channels: 3 }));
+  return bytes;
 }
 
 async function pixelsOf(file: string): Promise<{ shape: number[]; data: Uint8Array | Uint16Array }> {
@@ -140,10 +130,7 @@ test('"-": stdin to stdout; --json with stdout output is a usage error; "-" twic
 
 test('--max-pixels: at the image size it compresses (padding may exceed it), below it refuses', async () => {
   const folder = workspace('rgb-33x17.png');
-  const bytes = writeIntegerIdf(await tinyIntegerModel(21));
-  mkdirSync(path.join(folder, 'tiny'));
-  writeFileSync(path.join(folder, 'tiny', 'model.idfm'), bytes);
-  writeFileSync(path.join(folder, 'tiny', 'manifest.json'), JSON.stringify({ id: 'tiny', numericId: 77, file: 'model.idfm', sha256: sha256Hex(bytes), channels: 3 }));
+  await installTinyModel(folder);
   assert.equal((await runCli(['-q', 'compress', 'rgb-33x17.png', '--max-pixels', '561', '--model', './tiny'], { cwd: folder })).code, 0);
   assert.equal(readIdfHeader(readFileSync(path.join(folder, 'rgb-33x17.idf'))).paddedWidth, 36);
   const over = await runCli(['-q', 'compress', 'rgb-33x17.png', '--max-pixels', '560', '-f'], { cwd: folder });
@@ -153,10 +140,7 @@ test('--max-pixels: at the image size it compresses (padding may exceed it), bel
 
 test('--model: a model folder is used (padding to its multiple); an unknown id or a damaged model is one line, exit 1', async () => {
   const folder = workspace('rgb-33x17.png');
-  const bytes = writeIntegerIdf(await tinyIntegerModel(21));
-  mkdirSync(path.join(folder, 'tiny'));
-  writeFileSync(path.join(folder, 'tiny', 'model.idfm'), bytes);
-  writeFileSync(path.join(folder, 'tiny', 'manifest.json'), JSON.stringify({ id: 'tiny', numericId: 77, file: 'model.idfm', sha256: sha256Hex(bytes), channels: 3 }));
+  const bytes = await installTinyModel(folder);
   const result = await runCli(['compress', 'rgb-33x17.png', '--model', './tiny', '--json', '--tile-size', '16'], { cwd: folder });
   assert.deepEqual([result.code, result.stderr], [0, '']);
   const header = readIdfHeader(readFileSync(path.join(folder, 'rgb-33x17.idf')));

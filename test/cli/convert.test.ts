@@ -4,39 +4,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
+import { assertOneLine, CliWorkspaces, listing } from '../helpers/cli-workspace.js';
 import { readImage } from '../../src/image/read-image.js';
 import { writePnm } from '../../src/image/pnm.js';
 import { fixturePath } from '../image/fixture-manifest.js';
 
-const root = mkdtempSync(path.join(tmpdir(), 'idfz-convert-'));
-test.after(() => rmSync(root, { recursive: true, force: true }));
-
-let folders = 0;
+const workspaces = new CliWorkspaces('idfz-convert-');
 /** A fresh working folder holding copies of `fixtures`. */
-function workspace(...fixtures: string[]): string {
-  const folder = path.join(root, `w${folders++}`);
-  mkdirSync(folder);
-  for (const file of fixtures) copyFileSync(fixturePath(file), path.join(folder, file));
-  return folder;
-}
-
-function listing(folder: string): string[] {
-  return readdirSync(folder, { recursive: true }).map(String).sort();
-}
-
-/** Exactly one line on stderr, starting `idfz: `, with no stack trace. */
-function assertOneLine(result: CliResult, pattern: RegExp): void {
-  const lines = result.stderr.split('\n');
-  assert.equal(lines.length, 2, `one line on stderr, got: ${result.stderr}`);
-  assert.equal(lines[1], '');
-  assert.match(lines[0]!, /^idfz: /);
-  assert.match(lines[0]!, pattern);
-  assert.doesNotMatch(result.stderr, /\bat .*\(.*:\d+:\d+\)/);
-}
+const workspace = (...fixtures: string[]): string => workspaces.folder(...fixtures);
 
 async function samePixels(a: string, b: string): Promise<void> {
   const [left, right] = [await readImage(readFileSync(a)), await readImage(readFileSync(b))];

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
+import { assertOneLine, CliWorkspaces, listing } from '../helpers/cli-workspace.js';
 import { compress } from '../../src/codec/index.js';
 import { createPixelBuffer } from '../../src/image/pixel-buffer.js';
 import { readImage } from '../../src/image/read-image.js';
@@ -19,10 +19,8 @@ import { fixturePath } from '../image/fixture-manifest.js';
 import { TEXTURE_CODER, textureCheckerboard, writeTextureModel } from '../codec/texture-tile-coder.js';
 import { tinyIntegerModel } from '../helpers/tiny-model.js';
 
-const root = mkdtempSync(path.join(tmpdir(), 'idfz-decompress-cli-'));
-test.after(() => rmSync(root, { recursive: true, force: true }));
-
-let folders = 0;
+const workspaces = new CliWorkspaces('idfz-decompress-cli-');
+const root = workspaces.root;
 let photo: Buffer;
 test.before(async () => {
   const compressed = await runCli(['-q', 'compress', fixturePath('rgba-257x129.png'), '-o', path.join(root, 'photo.idf'), '--tile-size', '64', '--no-model']);
@@ -32,21 +30,10 @@ test.before(async () => {
 
 /** A fresh working folder with photo.idf (and the original as original.png). */
 function workspace(): string {
-  const folder = path.join(root, `w${folders++}`);
-  mkdirSync(folder);
+  const folder = workspaces.folder();
   writeFileSync(path.join(folder, 'photo.idf'), photo);
   copyFileSync(fixturePath('rgba-257x129.png'), path.join(folder, 'original.png'));
   return folder;
-}
-
-function listing(folder: string): string[] {
-  return readdirSync(folder).sort();
-}
-
-function assertOneLine(result: CliResult, pattern: RegExp): void {
-  const lines = result.stderr.split('\n');
-  assert.equal(lines.length, 2, `one line on stderr, got: ${result.stderr}`);
-  assert.match(lines[0]!, pattern);
 }
 
 async function samePixels(a: string, b: string): Promise<void> {
