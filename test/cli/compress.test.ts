@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
-import { assertOneLine, CliWorkspaces, listing } from '../helpers/cli-workspace.js';
+import { assertOneLine, CliWorkspaces, listing } from './cli-workspace.js';
 import { readImage } from '../../src/image/read-image.js';
 import { readIdfHeader } from '../../src/container/index.js';
 import { writeIntegerIdf } from '../../src/engine/integer-idf-file.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
-import { assertOneLine, CliWorkspaces, listing } from '../helpers/cli-workspace.js';
+import { assertOneLine, CliWorkspaces, listing } from './cli-workspace.js';
 import { readImage } from '../../src/image/read-image.js';
 import { writePnm } from '../../src/image/pnm.js';
 import { fixturePath } from '../image/fixture-manifest.js';

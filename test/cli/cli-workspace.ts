@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CliResult } from './run-cli.js';
+import type { CliResult } from '../helpers/run-cli.js';
 import { fixturePath } from '../image/fixture-manifest.js';
 
 /** Work folders under one temporary root; call at a test file's top level (it registers the clean-up). */
