@@ -8,12 +8,13 @@
  */
 import { ContextStatistics } from './fallback-context-statistics.js';
 import { log2Times32 } from './fallback-log-scale.js';
+import { FIXED_PREDICTORS, fixedPredictions } from './fallback-blend-predictors.js';
 import { CausalNeighbours } from './fallback-neighbours.js';
 import { WEIGHT_TABLE_SIZE, weightNumerator, weightTable } from './fallback-predictor-weights.js';
 import { FallbackSampleModel } from './fallback-sample-model.js';
 
-/** Sub-predictors blended (MED, gradient, W + NE - N, N, W, (W + NE) / 2, and two more, see predict). */
-const PREDICTORS = 8;
+/** Sub-predictors blended: the eight fixed ones (fallback-blend-predictors.ts). */
+const PREDICTORS = FIXED_PREDICTORS;
 /** Error-energy bins: 0 for none, then 1 + floor(2 log2(energy)), capped. */
 const CONTEXT_BINS = 48;
 /** Scale index = 32 log2(mean |residual|) + SCALE_OFFSET (tuned on photos-train and usc-sipi-misc crops). */
@@ -88,29 +89,8 @@ export class FallbackBlendModel extends FallbackSampleModel {
     const nb = this.neighbours;
     nb.load(samples, x, y, c);
     const { a, b, nw, ne, index: i, reference: ref, differences: useRef } = nb;
-    const high = a > b ? a : b;
-    const low = a > b ? b : a;
     const sub = this.subPredictions;
-    sub[0] = 2 * (nw >= high ? low : nw <= low ? high : a + b - nw);
-    sub[1] = 2 * (a + b - nw);
-    sub[2] = 2 * (a + ne - b);
-    sub[3] = 2 * b;
-    sub[4] = 2 * a;
-    sub[5] = a + ne;
-    // R and B: MED and gradient of the plain channel (less G), for where colour differences predict worse.
-    if (useRef && y > 0 && x > 0) {
-      const g = samples[i + ref]!;
-      const pa = samples[i - C]!;
-      const pb = samples[i - W * C]!;
-      const pnw = samples[i - W * C - C]!;
-      const ph = pa > pb ? pa : pb;
-      const pl = pa > pb ? pb : pa;
-      sub[6] = 2 * ((pnw >= ph ? pl : pnw <= pl ? ph : pa + pb - pnw) - g);
-      sub[7] = 2 * (pa + pb - pnw - g);
-    } else {
-      sub[6] = 2 * ne;
-      sub[7] = b + nw;
-    }
+    fixedPredictions(sub, samples, nb, x, y, W, C);
     // Weights from each predictor's errors at N, W, NW, NE (N and W count twice).
     const up = this.predictorErrorsUp;
     const cur = this.predictorErrorsRow;

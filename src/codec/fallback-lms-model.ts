@@ -9,12 +9,13 @@
  */
 import { ContextStatistics } from './fallback-context-statistics.js';
 import { log2Times32 } from './fallback-log-scale.js';
+import { FIXED_PREDICTORS, fixedPredictions } from './fallback-blend-predictors.js';
 import { CausalNeighbours } from './fallback-neighbours.js';
 import { WEIGHT_TABLE_SIZE, weightNumerator, weightTable } from './fallback-predictor-weights.js';
 import { FallbackSampleModel } from './fallback-sample-model.js';
 
-/** Sub-predictors blended: mode 3's eight and the NLMS predictor. */
-const PREDICTORS = 9;
+/** Sub-predictors blended: the eight fixed ones (fallback-blend-predictors.ts) and the NLMS predictor, the last. */
+const PREDICTORS = FIXED_PREDICTORS + 1;
 /** Error-energy bins: 0 for none, then 1 + floor(2 log2(energy)), capped. */
 const CONTEXT_BINS = 48;
 /** Scale index = 32 log2(mean |residual|) + SCALE_OFFSET. */
@@ -121,28 +122,8 @@ export class FallbackLmsModel extends FallbackSampleModel {
     const nb = this.neighbours;
     nb.load(samples, x, y, c);
     const { a, b, nw, ne, index: i, reference: ref, differences: useRef } = nb;
-    const high = a > b ? a : b;
-    const low = a > b ? b : a;
     const sub = this.subPredictions;
-    sub[0] = 2 * (nw >= high ? low : nw <= low ? high : a + b - nw);
-    sub[1] = 2 * (a + b - nw);
-    sub[2] = 2 * (a + ne - b);
-    sub[3] = 2 * b;
-    sub[4] = 2 * a;
-    sub[5] = a + ne;
-    if (useRef && y > 0 && x > 0) {
-      const g = samples[i + ref]!;
-      const pa = samples[i - C]!;
-      const pb = samples[i - W * C]!;
-      const pnw = samples[i - W * C - C]!;
-      const ph = pa > pb ? pa : pb;
-      const pl = pa > pb ? pb : pa;
-      sub[6] = 2 * ((pnw >= ph ? pl : pnw <= pl ? ph : pa + pb - pnw) - g);
-      sub[7] = 2 * (pa + pb - pnw - g);
-    } else {
-      sub[6] = 2 * ne;
-      sub[7] = b + nw;
-    }
+    fixedPredictions(sub, samples, nb, x, y, W, C);
     // NLMS predictor: W plus weighted differences of six neighbours to W.
     this.lmsActive = y >= 2 && x >= 2 && x < W - 1;
     if (this.lmsActive) {
