@@ -5,6 +5,7 @@
  * ideal code length, and quantisation loss of the integer model against the exact float model.
  * Usage: npm run -s bench:entropy -- [--json] [--symbols N] [--runs R] [--seed S]
  */
+import { pathToFileURL } from 'node:url';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import {
   RansDecoder, RansEncoder, intervalCodeLengthBits, logisticInterval, mixtureInterval, muToQ, scaleIndexOf,
@@ -176,9 +177,28 @@ function benchLogistic(options: Options): WorkloadResult {
 const COMPONENTS = 5;
 const WEIGHT_TOTAL = 2 ** 15;
 
-function benchMixture(options: Options): WorkloadResult {
-  const n = options.symbols;
-  const random = new SeededRandom(options.seed + 1);
+/** The benchmark's mixture stream: symbols, their components' parameters and the ideal code lengths. */
+export interface MixtureWorkload {
+  /** Components per symbol (5). */
+  components: number;
+  symbols: Int32Array;
+  mus: Int32Array;
+  scales: Uint16Array;
+  weights: Uint16Array;
+  /** Ideal code length in bits of the symbols under the exact float mixtures. */
+  idealFloatBits: number;
+  /** Ideal code length in bits under the integer (format version 1) mixtures. */
+  idealIntegerBits: number;
+  /** Symbols outside their mixture's window. */
+  escapes: number;
+}
+
+/**
+ * Draws the mixture workload of the benchmark: n symbols, each from a 5-component mixture with mu uniform in
+ * [-300, 300], scale log-uniform in [0.2, 80] and Dirichlet(1, ..., 1) weights quantised to 2^15, from `seed + 1`.
+ */
+export function drawMixtureWorkload(n: number, seed: number): MixtureWorkload {
+  const random = new SeededRandom(seed + 1);
   const symbols = new Int32Array(n);
   const mus = new Int32Array(n * COMPONENTS);
   const scales = new Uint16Array(n * COMPONENTS);
@@ -222,6 +242,13 @@ function benchMixture(options: Options): WorkloadResult {
     if (interval.escapeValue >= 0) escapes++;
     idealIntegerBits += intervalCodeLengthBits(interval);
   }
+  return { components: COMPONENTS, symbols, mus, scales, weights, idealFloatBits, idealIntegerBits, escapes };
+}
+
+function benchMixture(options: Options): WorkloadResult {
+  const n = options.symbols;
+  const workload = drawMixtureWorkload(n, options.seed);
+  const { symbols, mus, scales, weights, idealFloatBits, idealIntegerBits, escapes } = workload;
   return measure(
     n, options.runs,
     (encoder) => encoder.encodeMixture(symbols, mus, scales, weights, COMPONENTS),
@@ -258,4 +285,7 @@ function main(argv: readonly string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+// Runs only as a program: the prototype scripts import drawMixtureWorkload from here.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2));
+}
