@@ -10,9 +10,10 @@ import type { CommandFactory, RunState } from '../command.js';
 import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
+import { withTilePools } from './batch-tile-pools.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, TilePoolCache } from '../../codec/index.js';
+import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, type TilePoolCache } from '../../codec/index.js';
 import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS } from '../../container/index.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
@@ -104,13 +105,7 @@ async function runCompress(ctx: CliContext, state: RunState, inputs: readonly st
   if (flags.json && target.kind === 'stdout') throw new UsageError('--json prints on stdout, which the compressed file already uses; give -o a file name');
   const models = new ModelChoice(ctx, flags.model);
   if (typeof flags.model === 'string') await models.forImage(3); // a bad --model fails the whole run up front
-  // One set of tile workers for the whole batch (starting them costs about as much as coding a photo).
-  const pools = new TilePoolCache();
-  try {
-    await runBatch(ctx, state, inputs, verbose, (input) => compressOne(ctx, input, target, flags, models, pools));
-  } finally {
-    await pools.close();
-  }
+  await withTilePools((pools) => runBatch(ctx, state, inputs, verbose, (input) => compressOne(ctx, input, target, flags, models, pools)));
 }
 
 /** The `compress` command. */

@@ -11,11 +11,12 @@ import type { CommandFactory, RunState } from '../command.js';
 import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
+import { withTilePools } from './batch-tile-pools.js';
 import { imageFormatOption, imageOutputFormat } from './image-output-format.js';
 import { ModelError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { DEFAULT_MAX_PIXELS } from '../../container/index.js';
-import { decompress, defaultThreads, MAX_THREADS, TilePoolCache } from '../../codec/index.js';
+import { decompress, defaultThreads, MAX_THREADS, type TilePoolCache } from '../../codec/index.js';
 import { extensionFor, type OutputFormat } from '../../image/image-format.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { writeImage } from '../../image/write-image.js';
@@ -91,12 +92,7 @@ async function runDecompress(ctx: CliContext, state: RunState, inputs: readonly 
   if (flags.json && target.kind === 'stdout') throw new UsageError('--json prints on stdout, which the decompressed image already uses; give -o a file name');
   const explicit = flags.model === undefined ? null : await resolveModel(flags.model, { cwd: ctx.cwd });
   const models = new ModelFinder(explicit);
-  const pools = new TilePoolCache();
-  try {
-    await runBatch(ctx, state, inputs, verbose, (input) => decompressOne(ctx, input, target, flags, format, models, pools));
-  } finally {
-    await pools.close();
-  }
+  await withTilePools((pools) => runBatch(ctx, state, inputs, verbose, (input) => decompressOne(ctx, input, target, flags, format, models, pools)));
 }
 
 /** The `decompress` command. */
