@@ -92,13 +92,15 @@ function binFrequencies(layout: SlotLayout, j: number): number {
   return total;
 }
 
-/** Encodes symbols (reverse order) on one rANS state. @throws Error on an escape (the workload has none) */
+/** Encodes symbols (reverse order) on two rANS lanes. @throws Error on an escape (the workload has none) */
 function encodeV2(
   symbols: Int32Array, mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
 ): Uint8Array {
   const layout = new SlotLayout();
   const stack = new WordStack();
+  // Two lanes as format version 1: symbol i on lane i % 2; x is the lane of the symbol coded next.
   let x = STATE_LOWER;
+  let other = STATE_LOWER;
   for (let i = symbols.length - 1; i >= 0; i--) {
     prepareLayout(mus, scales, weights, i * components, components, layout);
     const m = layout.mixture;
@@ -126,9 +128,13 @@ function encodeV2(
         r -= fc;
       }
     }
-    x = q * ONE + slot;
+    const pushed = q * ONE + slot;
+    x = other;
+    other = pushed;
   }
+  // Symbol 0's lane (now `other`) is flushed last, so the decoder reads it first.
   flushState(x, stack);
+  flushState(other, stack);
   return stack.toBytes();
 }
 
@@ -141,6 +147,7 @@ function decodeV2(
   const m = layout.mixture;
   const reader = new WordReader(bytes, 0, bytes.length);
   let x = readState(reader);
+  let other = readState(reader);
   for (let i = 0; i < out.length; i++) {
     prepareLayout(mus, scales, weights, i * components, components, layout);
     const slot = decodeSlot(x);
@@ -178,10 +185,12 @@ function decodeV2(
       }
     }
     // decodeAdvance removes [start, start + f) with slot - start = rank.
-    x = decodeAdvance(x, slot - rank, f, reader);
+    const next = decodeAdvance(x, slot - rank, f, reader);
+    x = other;
+    other = next;
     out[i] = m.lo + j - 1;
   }
-  if (x !== STATE_LOWER) throw new Error('prototype: final rANS state mismatch');
+  if (x !== STATE_LOWER || other !== STATE_LOWER) throw new Error('prototype: final rANS state mismatch');
 }
 
 /** Ideal code length in bits of the symbols under the component-slot frequencies. */
@@ -202,7 +211,7 @@ interface V2Exports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   layout(n: number, components: number, bytes: number): number;
   address(which: number): number;
-  decode(n: number, components: number, x: number, pos: number, end: number): number;
+  decode(n: number, components: number, a: number, b: number, pos: number, end: number): number;
 }
 
 /** The part of the WebAssembly global used here (the project's type libraries do not declare it). */
@@ -240,8 +249,8 @@ function loadWasmDecoder(
   const source = `${root}src/entropy/.assembly/experimental-v2-decode.ts`;
   if (!existsSync(wasmPath) || statSync(wasmPath).mtimeMs < statSync(source).mtimeMs) {
     execFileSync(process.execPath, [
-      `${root}node_modules/assemblyscript/bin/asc.js`, source, '-O3', '--runtime', 'stub', '--noAssert', '--outFile',
-      wasmPath,
+      `${root}node_modules/assemblyscript/bin/asc.js`, source, '-O3', '--runtime', 'stub', '--noAssert', '--enable',
+      'simd', '--outFile', wasmPath,
     ], { stdio: 'inherit' });
   }
   const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
@@ -299,7 +308,7 @@ function main(argv: readonly string[]): void {
     for (let i = 0; i < n; i++) if (out[i] !== w.symbols[i]) throw new Error(`${what}: round trip failed at ${i}`);
     out.fill(0);
   };
-  // Format version 2 candidate, plain TypeScript, one rANS state.
+  // Format version 2 candidate, plain TypeScript.
   let bytes: Uint8Array = new Uint8Array(0);
   const v2Encode = cpuMs(options.runs, () => {
     bytes = encodeV2(w.symbols, w.mus, w.scales, w.weights, K);
@@ -309,13 +318,15 @@ function main(argv: readonly string[]): void {
   const v2Bits = idealBitsV2(w.symbols, w.mus, w.scales, w.weights, K);
   // The same stream through the WASM decoder.
   const wasm = loadWasmDecoder(bytes, n, w.mus, w.scales, w.weights, K);
-  const start = readState(new WordReader(bytes, 0, bytes.length));
-  let final = 0;
+  const stateReader = new WordReader(bytes, 0, bytes.length);
+  const laneA = readState(stateReader);
+  const laneB = readState(stateReader);
+  let finalOk = 0;
   const v2WasmDecode = cpuMs(options.runs, () => {
-    final = wasm.decode(n, K, start, 8, bytes.length);
+    finalOk = wasm.decode(n, K, laneA, laneB, stateReader.pos, bytes.length);
   });
   out.set(new Int32Array(wasm.memory.buffer, wasm.address(9), n));
-  if (final !== STATE_LOWER) throw new Error('prototype: WASM decoder final rANS state mismatch');
+  if (finalOk !== 1) throw new Error('prototype: WASM decoder final rANS states mismatch');
   check('v2 WASM');
   // Format version 1 as shipped (WASM kernel), in the same process.
   let v1Stream: Uint8Array = new Uint8Array(0);

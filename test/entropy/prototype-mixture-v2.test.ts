@@ -20,8 +20,9 @@ test('prototype-mixture-v2 round-trips in TypeScript and WASM and prints its mea
   assert.equal(result.symbols, 4000);
   assert.ok(result.v2.wasmDecodeMsymPerS > 0);
   assert.ok(Math.abs(result.v2.costVsV1Pct) < 0.01, `code length cost ${result.v2.costVsV1Pct}%`);
-  // 8 bytes of final state, and the coded bytes within 0.1% of the ideal length.
-  assert.ok(8 * result.v2.codedBytes <= result.v2.idealBits * 1.001 + 64);
+  // Within 0.1% of the ideal length plus the two lanes' final states (16 bytes) and a part-used word.
+  assert.ok(8 * result.v2.codedBytes <= result.v2.idealBits * 1.001 + 8 * 18);
+  assert.ok(8 * result.v2.codedBytes >= result.v2.idealBits);
   assert.ok(result.v2.idealBits > 0 && result.v1IdealBits > 0);
 });
 
