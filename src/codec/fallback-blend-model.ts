@@ -8,7 +8,7 @@
  */
 import { ContextStatistics } from './fallback-context-statistics.js';
 import { log2Times32 } from './fallback-log-scale.js';
-import { FIXED_PREDICTORS, fixedPredictions } from './fallback-blend-predictors.js';
+import { FIXED_PREDICTORS, fixedPredictions, recordPredictorErrors } from './fallback-blend-predictors.js';
 import { CausalNeighbours } from './fallback-neighbours.js';
 import { WEIGHT_TABLE_SIZE, weightNumerator, weightTable } from './fallback-predictor-weights.js';
 import { FallbackSampleModel } from './fallback-sample-model.js';
@@ -146,14 +146,7 @@ export class FallbackBlendModel extends FallbackSampleModel {
   /** Records the value of the sample last predicted (x, c as given to predict). */
   override update(value: number, x: number, c: number): void {
     const C = this.channels;
-    const v2 = 2 * (value - this.offset);
-    const sub = this.subPredictions;
-    const s = (x * C + c) * PREDICTORS;
-    const cur = this.predictorErrorsRow;
-    for (let k = 0; k < PREDICTORS; k++) {
-      const d = v2 - sub[k]!;
-      cur[s + k] = d < 0 ? -d : d;
-    }
+    recordPredictorErrors(this.predictorErrorsRow, (x * C + c) * PREDICTORS, this.subPredictions, 2 * (value - this.offset), PREDICTORS);
     const e = value * 256 - this.blendQ;
     const absE = e < 0 ? -e : e;
     this.errorsRow[x * C + c] = absE;

@@ -1,8 +1,9 @@
 /**
- * The eight fixed sub-predictions that fallback modes 3 and 4 (fallback-blend-model.ts, fallback-lms-model.ts) both
- * blend, byte-exact as PAYLOAD.md states them. Each mode keeps its error rows and weighting loop in its own predict:
- * shared, they cost mode 3 5-15% (V8 stops inlining the context statistics into predict); this small function is
- * inlined. Invariant: integer arithmetic only, reads only samples before the current one, allocates nothing.
+ * What fallback modes 3 and 4 (fallback-blend-model.ts, fallback-lms-model.ts) share of their blend, byte-exact as
+ * PAYLOAD.md states it: the eight fixed sub-predictions and the record of each predictor's error. Each mode keeps
+ * its error rows and weighting loop in its own predict: shared, they cost mode 3 5-15% (V8 stops inlining the
+ * context statistics into predict); these two small functions are inlined. Invariant: integer arithmetic only,
+ * reads only samples before the current one, allocates nothing.
  */
 import type { CausalNeighbours } from './fallback-neighbours.js';
 
@@ -40,5 +41,16 @@ export function fixedPredictions(sub: Int32Array, samples: Int32Array, nb: Causa
   } else {
     sub[6] = 2 * ne;
     sub[7] = b + nw;
+  }
+}
+
+/**
+ * Records each predictor's error at the sample just coded: errors[at + k] = |v2 - sub[k]| for k < count.
+ * @param v2 twice the sample's value in its coding domain (the unit of `sub`)
+ */
+export function recordPredictorErrors(errors: Int32Array, at: number, sub: Int32Array, v2: number, count: number): void {
+  for (let k = 0; k < count; k++) {
+    const d = v2 - sub[k]!;
+    errors[at + k] = d < 0 ? -d : d;
   }
 }

@@ -9,7 +9,7 @@
  */
 import { ContextStatistics } from './fallback-context-statistics.js';
 import { log2Times32 } from './fallback-log-scale.js';
-import { FIXED_PREDICTORS, fixedPredictions } from './fallback-blend-predictors.js';
+import { FIXED_PREDICTORS, fixedPredictions, recordPredictorErrors } from './fallback-blend-predictors.js';
 import { CausalNeighbours } from './fallback-neighbours.js';
 import { WEIGHT_TABLE_SIZE, weightNumerator, weightTable } from './fallback-predictor-weights.js';
 import { FallbackSampleModel } from './fallback-sample-model.js';
@@ -234,13 +234,7 @@ export class FallbackLmsModel extends FallbackSampleModel {
   override update(value: number, x: number, c: number): void {
     const C = this.channels;
     const v = value - this.offset;
-    const sub = this.subPredictions;
-    const s = (x * C + c) * PREDICTORS;
-    const cur = this.predictorErrorsRow;
-    for (let k = 0; k < PREDICTORS; k++) {
-      const d = 2 * v - sub[k]!;
-      cur[s + k] = d < 0 ? -d : d;
-    }
+    recordPredictorErrors(this.predictorErrorsRow, (x * C + c) * PREDICTORS, this.subPredictions, 2 * v, PREDICTORS);
     if (this.lmsActive) {
       // w += err d / (16 (16 + |d|^2)), err in 1/4096 units, with one division.
       const d = this.lmsInputs;

@@ -1,11 +1,11 @@
 /**
- * The eight fixed sub-predictions of fallback modes 3 and 4 (src/codec/fallback-blend-predictors.ts), by hand from
- * PAYLOAD.md's formulas: a plain channel, R as a difference to G inside the tile (plain-channel MED and gradient
- * less G) and on the first row (ne and (b + nw) / 2 instead), and MED's three cases.
+ * What fallback modes 3 and 4 share (src/codec/fallback-blend-predictors.ts), by hand from PAYLOAD.md's formulas:
+ * the eight fixed sub-predictions of a plain channel, of R as a difference to G inside the tile (plain-channel MED
+ * and gradient less G) and on the first row (ne and (b + nw) / 2 instead), and the predictors' error record.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIXED_PREDICTORS, fixedPredictions } from '../../src/codec/fallback-blend-predictors.js';
+import { FIXED_PREDICTORS, fixedPredictions, recordPredictorErrors } from '../../src/codec/fallback-blend-predictors.js';
 import { CausalNeighbours } from '../../src/codec/fallback-neighbours.js';
 
 /** A 3 x 3 RGB tile, R G B per pixel, rows top to bottom. */
@@ -37,4 +37,10 @@ test('R at (1, 1): differences to G, and the plain channel\'s MED and gradient l
 test('B on the first row: no plain-channel predictions, ne and b + nw instead', () => {
   // (1, 0): all four neighbours are a = B - G at (0, 0) = 10.
   assert.deepEqual(predictions(1, 0, 2), [20, 20, 20, 20, 20, 20, 20, 20]);
+});
+
+test('recordPredictorErrors: |v2 - sub_k| for the first `count` predictors at the given offset, nothing else', () => {
+  const errors = new Int32Array(12).fill(-1);
+  recordPredictorErrors(errors, 2, Int32Array.of(10, 25, -4, 18, 99), 18, 4);
+  assert.deepEqual([...errors], [-1, -1, 8, 7, 22, 0, -1, -1, -1, -1, -1, -1]);
 });
