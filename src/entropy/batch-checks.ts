@@ -100,3 +100,11 @@ export function checkUniformParams(min: number, max: number, symbols?: UniformAr
     if (bad >= 0) fail(`symbols[${bad}] = ${symbols[bad]} outside [${min}, ${max}]`);
   }
 }
+
+/**
+ * Checks a stream version (RansEncoder / RansDecoder).
+ * @throws InternalError unless it is 1 or 2
+ */
+export function checkStreamVersion(version: number): void {
+  if (version !== 1 && version !== 2) fail(`stream version ${version} is not 1 or 2`);
+}

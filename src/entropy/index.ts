@@ -1,7 +1,7 @@
 /**
  * The entropy layer's public API: RansEncoder / RansDecoder over typed-array batches (discretised logistic,
- * logistic mixture, uniform), the integer parameter grid the engine and exporter quantise to, and ideal code
- * lengths. Other layers import from here only.
+ * logistic mixture, uniform) in stream version 1 or 2, the integer parameter grid the engine and exporter quantise
+ * to, and ideal code lengths. Other layers import from here only.
  */
 export { RansEncoder } from './rans-encoder.js';
 export { RansDecoder } from './rans-decoder.js';
@@ -11,7 +11,7 @@ export {
 } from './logistic-params.js';
 export { MIXTURE_MAX_COMPONENTS, MIXTURE_WEIGHT_TOTAL_MAX, type WeightArray } from './mixture-model.js';
 export { UNIFORM_MAX_VALUES, type UniformArray } from './uniform-coder.js';
-export { PRECISION_BITS } from './rans-core.js';
+export { LATEST_STREAM_VERSION, PRECISION_BITS, type StreamVersion } from './rans-core.js';
 export {
   intervalCodeLengthBits, logisticInterval, mixtureInterval, uniformCodeLengthBits, type SymbolInterval,
 } from './code-length.js';

@@ -10,6 +10,7 @@ import type { ScaleIndexArray } from './logistic-params.js';
 import { decodeMixtureSymbol, encodeMixtureSymbol } from './mixture-coder.js';
 import { PreparedMixture, prepareMixture, type WeightArray } from './mixture-model.js';
 import { MIXTURE_CHUNK_SYMBOLS, mixtureKernel } from './mixture-wasm.js';
+import { decodeSlotMixture, encodeSlotMixtureReverse } from './mixture-slot-coder.js';
 import type { DecodeCursor, Lanes, WordStack } from './rans-core.js';
 
 /**
@@ -108,3 +109,8 @@ export function decodeMixtureFast(
   lanes.h0 = h0;
   lanes.h1 = h1;
 }
+
+/** Format version 2's encodeSlotMixtureReverse (mixture-slot-coder.ts), for now through the reference loop. */
+export const encodeSlotMixtureReverseFast = encodeSlotMixtureReverse;
+/** Format version 2's decodeSlotMixture (mixture-slot-coder.ts), for now through the reference loop. */
+export const decodeSlotMixtureFast = decodeSlotMixture;

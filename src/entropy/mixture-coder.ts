@@ -26,19 +26,28 @@ const INT32_MAX = 2 ** 31 - 1;
  * @returns the new state
  */
 export function encodeMixtureSymbol(a: number, x: number, mixture: PreparedMixture, stack: WordStack): number {
-  const lo = mixture.lo;
-  const nb = mixture.nb;
-  let j = x - lo + 1;
-  if (j <= 0) {
-    a = encodeEscapePut(a, lo - 1 - x, stack);
-    j = 0;
-  } else if (j >= nb - 1) {
-    a = encodeEscapePut(a, x - (lo + nb - 2), stack);
-    j = nb - 1;
-  }
+  a = encodeEscapeOutside(a, x, mixture.lo, mixture.nb, stack);
+  const j = binOfValue(x, mixture.lo, mixture.nb);
   const start = mixtureBoundary(j, mixture);
   const end = mixtureBoundary(j + 1, mixture);
   return encodePut(a, start, end - start, stack);
+}
+
+/** The bin (0..nb-1) of value x in a window from lo of nb bins: an escape bin (0 or nb - 1) when x lies outside. */
+export function binOfValue(x: number, lo: number, nb: number): number {
+  const j = x - lo + 1;
+  return j <= 0 ? 0 : j >= nb - 1 ? nb - 1 : j;
+}
+
+/**
+ * Pushes x's escape value onto state `a` when x lies outside the window from lo of nb bins (so that it decodes
+ * after the escape bin), else nothing. @returns the new state
+ */
+export function encodeEscapeOutside(a: number, x: number, lo: number, nb: number, stack: WordStack): number {
+  const j = x - lo + 1;
+  if (j <= 0) return encodeEscapePut(a, lo - 1 - x, stack);
+  if (j >= nb - 1) return encodeEscapePut(a, x - (lo + nb - 2), stack);
+  return a;
 }
 
 /**
@@ -46,7 +55,7 @@ export function encodeMixtureSymbol(a: number, x: number, mixture: PreparedMixtu
  * the cursor (whose x is the state, updated in place).
  * @throws CorruptStreamError when the stream runs out or the symbol falls outside int32
  */
-function decodeEscapedValue(cursor: DecodeCursor, j: number, lo: number, nb: number): number {
+export function decodeEscapedValue(cursor: DecodeCursor, j: number, lo: number, nb: number): number {
   const at = cursor.reader.pos;
   const value = decodeEscapeValue(cursor, at);
   const x = j === 0 ? lo - 1 - value : lo + nb - 2 + value;

@@ -11,6 +11,13 @@ import { HASH0_SEED, HASH1_SEED } from './symbol-hash.js';
 export const PRECISION_BITS = 24;
 /** Total frequency, 2^24. */
 export const PROBABILITY_ONE = 2 ** PRECISION_BITS;
+/**
+ * Versions of the stream layout (the .idf format version): they differ only in how mixture batches are coded,
+ * 1 by mixture-model.ts (one CDF mixed from all components), 2 by mixture-slot-model.ts (component slots).
+ */
+export type StreamVersion = 1 | 2;
+/** The stream version new streams are written in. */
+export const LATEST_STREAM_VERSION: StreamVersion = 2;
 /** Bits per renormalisation word. */
 export const WORD_BITS = 16;
 /** Lower bound of a normalised state, 2^36. Lanes start (and the decoder must end) at STATE_LOWER + a symbol hash. */
@@ -131,14 +138,24 @@ export class DecodeCursor {
  * @returns the new state
  */
 export function encodePut(x: number, start: number, freq: number, stack: WordStack): number {
+  x = encodeRenormalize(x, freq, stack);
+  const q = Math.floor(x / freq);
+  return q * ONE + (x - q * freq) + start;
+}
+
+/**
+ * Emits words from state `x` to `stack` until a symbol of frequency freq (1..PROBABILITY_ONE) can be pushed onto
+ * it: the first half of encodePut, for models whose slots of a symbol are not one interval (mixture-slot-coder.ts).
+ * @returns the state, below freq * 2^28
+ */
+export function encodeRenormalize(x: number, freq: number, stack: WordStack): number {
   const xmax = freq * XMAX_PER_FREQ;
   while (x >= xmax) {
     const high = Math.floor(x * INV_WORD);
     stack.push(x - high * WORD);
     x = high;
   }
-  const q = Math.floor(x / freq);
-  return q * ONE + (x - q * freq) + start;
+  return x;
 }
 
 /** The slot (0..PROBABILITY_ONE-1) that state `x` points at: the decoder finds the interval that contains it. */

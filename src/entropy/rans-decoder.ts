@@ -5,12 +5,14 @@
  * with CorruptStreamError, never a hang.
  */
 import { CorruptStreamError, InternalError } from '../core/errors.js';
-import { checkLogisticParams, checkMixtureParams, checkUniformParams } from './batch-checks.js';
+import { checkLogisticParams, checkMixtureParams, checkStreamVersion, checkUniformParams } from './batch-checks.js';
 import { decodeLogistic } from './logistic-coder.js';
 import type { ScaleIndexArray } from './logistic-params.js';
-import { decodeMixtureFast } from './mixture-coder-wasm.js';
+import { decodeMixtureFast, decodeSlotMixtureFast } from './mixture-coder-wasm.js';
 import type { WeightArray } from './mixture-model.js';
-import { DecodeCursor, Lanes, STATE_LOWER, WordReader, readState } from './rans-core.js';
+import {
+  DecodeCursor, Lanes, STATE_LOWER, WordReader, readState, type StreamVersion,
+} from './rans-core.js';
 import { decodeUniform, type UniformArray } from './uniform-coder.js';
 
 /** Decodes one stream, batch by batch. */
@@ -26,9 +28,12 @@ export class RansDecoder {
    * @param bytes buffer holding the stream (a whole container file is fine: errors name offsets in it)
    * @param start first byte of the stream, default 0
    * @param end one past its last byte, default bytes.length
-   * @throws CorruptStreamError when the range is shorter than 16 bytes, odd in length, or a state is invalid
+   * @param version the stream version it was written in (1 or 2, default 1; new files use LATEST_STREAM_VERSION)
+   * @throws CorruptStreamError when the range is shorter than 16 bytes, odd in length, or a state is invalid;
+   *   InternalError for an unknown version
    */
-  constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
+  constructor(bytes: Uint8Array, start = 0, end = bytes.length, readonly version: StreamVersion = 1) {
+    checkStreamVersion(version);
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > bytes.length || start > end) {
       throw new InternalError(`entropy coder: stream range [${start}, ${end}) outside a buffer of ${bytes.length} bytes`);
     }
@@ -61,7 +66,8 @@ export class RansDecoder {
     out: Int32Array, mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, components: number,
   ): void {
     checkMixtureParams(out.length, mus, scales, weights, components);
-    decodeMixtureFast(this.lanes, this.cursor, out, mus, scales, weights, components);
+    const decode = this.version === 1 ? decodeMixtureFast : decodeSlotMixtureFast;
+    decode(this.lanes, this.cursor, out, mus, scales, weights, components);
     this.count += out.length;
   }
 

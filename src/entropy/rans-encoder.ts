@@ -6,12 +6,12 @@
  * each), then the words, 16-bit little-endian.
  */
 import { InternalError } from '../core/errors.js';
-import { checkLogisticParams, checkMixtureParams, checkUniformParams } from './batch-checks.js';
+import { checkLogisticParams, checkMixtureParams, checkStreamVersion, checkUniformParams } from './batch-checks.js';
 import { encodeLogisticReverse } from './logistic-coder.js';
 import type { ScaleIndexArray } from './logistic-params.js';
-import { encodeMixtureReverseFast } from './mixture-coder-wasm.js';
+import { encodeMixtureReverseFast, encodeSlotMixtureReverseFast } from './mixture-coder-wasm.js';
 import type { WeightArray } from './mixture-model.js';
-import { Lanes, STATE_LOWER, WordStack, flushState } from './rans-core.js';
+import { Lanes, STATE_LOWER, WordStack, flushState, type StreamVersion } from './rans-core.js';
 import { HASH0_SEED, HASH1_SEED, hashSymbols } from './symbol-hash.js';
 import { encodeUniformReverse, type UniformArray } from './uniform-coder.js';
 
@@ -31,6 +31,15 @@ export class RansEncoder {
   private readonly batches: Batch[] = [];
   private count = 0;
   private finished = false;
+
+  /**
+   * @param version stream version to write: how mixture batches are coded (1 or 2, default 1; new files use
+   *   LATEST_STREAM_VERSION)
+   * @throws InternalError for another version
+   */
+  constructor(readonly version: StreamVersion = 1) {
+    checkStreamVersion(version);
+  }
 
   /** Symbols queued so far (escapes and raw fields are not counted separately). */
   get symbolCount(): number {
@@ -102,7 +111,8 @@ export class RansEncoder {
       if (batch.kind === 'logistic') {
         encodeLogisticReverse(lanes, stack, batch.symbols, batch.mus, batch.scales);
       } else if (batch.kind === 'mixture') {
-        encodeMixtureReverseFast(lanes, stack, batch.symbols, batch.mus, batch.scales, batch.weights, batch.components);
+        const encode = this.version === 1 ? encodeMixtureReverseFast : encodeSlotMixtureReverseFast;
+        encode(lanes, stack, batch.symbols, batch.mus, batch.scales, batch.weights, batch.components);
       } else {
         encodeUniformReverse(lanes, stack, batch.symbols, batch.min, batch.max);
       }

@@ -1,7 +1,7 @@
 /**
  * The small fixed input of the entropy golden test: a logistic batch (one symbol escapes low, one high), a
- * two-component mixture batch and a uniform byte batch, queued in that order. Never change it within format
- * version 1: rans-golden.test.ts pins the bytes it codes to.
+ * two-component mixture batch and a uniform byte batch, queued in that order. Never change it:
+ * rans-golden.test.ts pins the bytes each stream version codes it to.
  */
 import type { RansDecoder } from '../../src/entropy/rans-decoder.js';
 import type { RansEncoder } from '../../src/entropy/rans-encoder.js';

@@ -5,44 +5,57 @@ import { RansDecoder, RansEncoder } from '../../src/entropy/index.js';
 import { GOLDEN, decodeGolden, encodeGolden } from './golden-input.js';
 
 /**
- * The bytes format version 1 codes the golden input to. Never regenerate within version 1: a change here means
- * old files no longer decode.
+ * The bytes each stream version codes the golden input to. Never regenerate within a version: a change here means
+ * old files no longer decode. Only the mixture batch differs between the versions.
  */
-const GOLDEN_HEX = '0000eb038c537e90000017009669b41519447ffffffe9dfe9b65ff1a13ff3abcd57e060e';
+const GOLDEN_HEX = {
+  1: '0000eb038c537e90000017009669b41519447ffffffe9dfe9b65ff1a13ff3abcd57e060e',
+  2: '0000eb038c537e90000017009669b41519447ffffffe60fe4b4cff1a06ff63b5d57e060e',
+} as const;
+const VERSIONS = [1, 2] as const;
 
-function goldenBytes(): Uint8Array {
-  return new Uint8Array(Buffer.from(GOLDEN_HEX, 'hex'));
+function goldenBytes(version: 1 | 2 = 1): Uint8Array {
+  return new Uint8Array(Buffer.from(GOLDEN_HEX[version], 'hex'));
 }
 
-test('the golden input codes to exactly the pinned bytes', () => {
-  const encoder = new RansEncoder();
-  encodeGolden(encoder);
-  assert.equal(Buffer.from(encoder.finish()).toString('hex'), GOLDEN_HEX);
+for (const version of VERSIONS) {
+  test(`stream version ${version}: the golden input codes to exactly the pinned bytes`, () => {
+    const encoder = new RansEncoder(version);
+    encodeGolden(encoder);
+    assert.equal(Buffer.from(encoder.finish()).toString('hex'), GOLDEN_HEX[version]);
+  });
+
+  test(`stream version ${version}: the pinned bytes decode to the golden input`, () => {
+    const decoder = new RansDecoder(goldenBytes(version), 0, undefined, version);
+    const decoded = decodeGolden(decoder);
+    decoder.finish();
+    assert.deepEqual(decoded.logistic, GOLDEN.logisticSymbols);
+    assert.deepEqual(decoded.mixture, GOLDEN.mixtureSymbols);
+    assert.deepEqual(decoded.uniform, GOLDEN.uniformSymbols);
+  });
+
+  test(`stream version ${version}: every single-bit flip of the golden stream gives CorruptStreamError`, () => {
+    const bytes = goldenBytes(version);
+    for (let bit = 0; bit < 8 * bytes.length; bit++) {
+      const damaged = bytes.slice();
+      damaged[bit >> 3]! ^= 1 << (bit & 7);
+      assert.throws(() => decodeAll(damaged, version), CorruptStreamError, `bit ${bit}`);
+    }
+  });
+}
+
+test('a stream decoded as the other version fails cleanly, and unknown versions are refused', () => {
+  assert.throws(() => decodeAll(goldenBytes(1), 2), CorruptStreamError);
+  assert.throws(() => decodeAll(goldenBytes(2), 1), CorruptStreamError);
+  assert.throws(() => new RansEncoder(3 as 1), /stream version 3 is not 1 or 2/);
+  assert.throws(() => new RansDecoder(goldenBytes(1), 0, undefined, 0 as 1), /stream version 0 is not 1 or 2/);
 });
 
-test('the pinned bytes decode to the golden input', () => {
-  const decoder = new RansDecoder(goldenBytes());
-  const decoded = decodeGolden(decoder);
-  decoder.finish();
-  assert.deepEqual(decoded.logistic, GOLDEN.logisticSymbols);
-  assert.deepEqual(decoded.mixture, GOLDEN.mixtureSymbols);
-  assert.deepEqual(decoded.uniform, GOLDEN.uniformSymbols);
-});
-
-function decodeAll(bytes: Uint8Array): void {
-  const decoder = new RansDecoder(bytes);
+function decodeAll(bytes: Uint8Array, version: 1 | 2 = 1): void {
+  const decoder = new RansDecoder(bytes, 0, bytes.length, version);
   decodeGolden(decoder);
   decoder.finish();
 }
-
-test('every single-bit flip of the golden stream gives CorruptStreamError', () => {
-  const bytes = goldenBytes();
-  for (let bit = 0; bit < 8 * bytes.length; bit++) {
-    const damaged = bytes.slice();
-    damaged[bit >> 3]! ^= 1 << (bit & 7);
-    assert.throws(() => decodeAll(damaged), CorruptStreamError, `bit ${bit}`);
-  }
-});
 
 test('every truncation and an extra word give CorruptStreamError', () => {
   const bytes = goldenBytes();
@@ -55,7 +68,7 @@ test('every truncation and an extra word give CorruptStreamError', () => {
 });
 
 test('decoding with other parameters than the encoder used is caught by the final-state check', () => {
-  const decoder = new RansDecoder(goldenBytes());
+  const decoder = new RansDecoder(goldenBytes(), 0, undefined, 1);
   const out = new Int32Array(GOLDEN.logisticSymbols.length);
   const mus = GOLDEN.logisticMus.slice();
   mus[1]! += 1;
