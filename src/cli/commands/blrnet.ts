@@ -50,9 +50,15 @@ interface TrainFlags extends RunFlags {
   validateEvery: number;
   flips?: boolean;
   workers: number;
+  init?: string;
 }
 
-interface EvalFlags extends EvaluationFlags {
+/** Splits `eval` scores: the two files' splits, or the training images the checkpoint held out for validation. */
+const BLRNET_EVAL_SPLITS = ['train', 'validation', 'test'] as const;
+type BlrnetEvalSplit = (typeof BLRNET_EVAL_SPLITS)[number];
+
+interface EvalFlags extends Omit<EvaluationFlags, 'split'> {
+  split: BlrnetEvalSplit;
   checkpoint: string;
   dataset?: BlrnetDataset;
   data?: string;
@@ -76,7 +82,9 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   const outDir = path.resolve(ctx.cwd, flags.out);
   const resuming = flags.resume === true;
   checkRunFolder(outDir, resuming, hasBlrnetCheckpoint, 'blrnet');
+  if (resuming && flags.init !== undefined) throw new UsageError('--init starts a new run from a checkpoint\'s weights; --resume continues one: give only one of them');
   const checkpoint = resuming ? loadBlrnetCheckpoint(outDir) : null;
+  const initial = flags.init !== undefined ? loadBlrnetCheckpoint(path.resolve(ctx.cwd, flags.init)) : null;
   const dataset = (checkpoint?.state.settings.dataset as BlrnetDataset | undefined) ?? flags.dataset;
   if (checkpoint && dataset !== flags.dataset) throw new UsageError(`--resume: ${outDir} was trained on ${dataset}, not ${flags.dataset}`);
   const full = await openLabelled(ctx, dataset, flags.data, 'train');
@@ -87,9 +95,15 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   if (checkpoint) {
     start = { checkpoint };
   } else {
-    const spec = blrnetPreset(flags.preset ?? (dataset === 'cifar10' ? 'cifar10' : 'mnist'), full.height, full.width, full.channels);
+    if (initial && (initial.state.settings.dataset !== dataset || initial.state.settings.validation !== validationCount)) {
+      throw new UsageError(`--init ${flags.init}: trained on ${initial.state.settings.dataset} holding out its last ${initial.state.settings.validation} images; ` +
+        'a fine-tune must use the same dataset and --validation so the held-out images stay unseen');
+    }
+    if (initial && flags.preset !== undefined) throw new UsageError('--init takes the network of its checkpoint; leave out --preset');
+    const spec = initial?.spec ?? blrnetPreset(flags.preset ?? (dataset === 'cifar10' ? 'cifar10' : 'mnist'), full.height, full.width, full.channels);
     start = {
       spec,
+      ...(initial ? { initial: { params: initial.params, running: initial.running } } : {}),
       settings: {
         dataset, dataPath: path.resolve(ctx.cwd, flags.data), validation: validationCount, batchSize: flags.batchSize, learningRate: flags.lr,
         warmupImages: flags.warmupImages, decayPerEpoch: flags.decay, temperature: flags.temperature, flips: flags.flips ?? dataset === 'cifar10', seed: flags.seed,
@@ -117,6 +131,19 @@ async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<void> {
   log.info({ imagesSeen: result.imagesSeen, hours: Number((result.trainSeconds / 3600).toFixed(3)), validation: result.lastValidation, chart }, 'blrnet training finished');
 }
 
+/**
+ * The images `eval` scores and the training images batch norm is re-estimated on. For `validation` the scored images
+ * are the ones training held out and re-estimation never sees them, so choices made on validation accuracy stay
+ * blind to both them and the test set; the other splits re-estimate on the whole training file.
+ */
+async function evaluationSets(ctx: CliContext, dataset: BlrnetDataset, dataPath: string, split: BlrnetEvalSplit, heldOut: number): Promise<{ scored: ImageDataset; reestimation: ImageDataset }> {
+  const trainFile = await openLabelled(ctx, dataset, dataPath, 'train');
+  if (split === 'train') return { scored: trainFile, reestimation: trainFile };
+  if (split === 'test') return { scored: await openLabelled(ctx, dataset, dataPath, 'test'), reestimation: trainFile };
+  const { train, validation } = splitValidation(trainFile, { count: heldOut });
+  return { scored: validation, reestimation: train };
+}
+
 async function runEval(ctx: CliContext, flags: EvalFlags): Promise<void> {
   const dir = path.resolve(ctx.cwd, flags.checkpoint);
   const checkpoint = loadBlrnetCheckpoint(dir);
@@ -124,9 +151,8 @@ async function runEval(ctx: CliContext, flags: EvalFlags): Promise<void> {
   const dataset = flags.dataset ?? (settings.dataset as BlrnetDataset);
   const dataPath = flags.data ?? settings.dataPath;
   await startBackend(flags.backend);
-  const full = await openLabelled(ctx, dataset, dataPath, flags.split);
+  const { scored: full, reestimation: train } = await evaluationSets(ctx, dataset, dataPath, flags.split, settings.validation);
   const test = limitedDataset(full, flags.limit);
-  const train = flags.split === 'train' ? full : await openLabelled(ctx, dataset, dataPath, 'train');
   const { spec } = checkpoint;
   if (spec.height !== test.height || spec.width !== test.width || spec.channels !== test.channels) {
     throw new UsageError(`${flags.checkpoint} classifies ${spec.height}x${spec.width}x${spec.channels} images but ${full.name} has ${test.height}x${test.width}x${test.channels}`);
@@ -182,6 +208,7 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .addOption(backendOption())
     .addOption(seedOption('seed of the run', 1))
     .option('--resume', 'continue the checkpoint in --out (with its stored settings)')
+    .option('--init <dir>', 'start from this checkpoint\'s weights and batch-norm moments with a new schedule and optimiser (fine-tune)')
     .action(async (flags: TrainFlags) => runTrain(ctx, flags));
   command
     .command('eval')
@@ -189,7 +216,7 @@ export const blrnetCommand: CommandFactory = (ctx) => {
     .requiredOption('--checkpoint <dir>', 'checkpoint folder written by idfz blrnet train')
     .addOption(new Option('--dataset <name>', 'dataset (default: the checkpoint\'s)').choices(BLRNET_DATASETS))
     .option('--data <path>', 'dataset folder (default: the checkpoint\'s)')
-    .addOption(splitOption())
+    .addOption(new Option('--split <split>', 'dataset split (validation: the training images the checkpoint held out)').choices(BLRNET_EVAL_SPLITS).default('test'))
     .addOption(limitOption())
     .option('--ensemble <n>', 'sampled networks in the ensemble (0: none)', integerIn('--ensemble', 0, 1000), 16)
     .option('--reestimate-batches <n>', 'training batches for batch-norm re-estimation', integerIn('--reestimate-batches', 1, 10000), 20)

@@ -55,8 +55,13 @@ export interface BlrnetTrainOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A fresh run (spec and settings) or a loaded checkpoint. */
-export type BlrnetStart = { readonly spec: BlrnetSpec; readonly settings: BlrnetSettings } | { readonly checkpoint: BlrnetCheckpoint };
+/**
+ * A fresh run (spec and settings; theta drawn at random, or taken with the running moments from `initial` for a
+ * fine-tune with a new schedule and optimiser) or a loaded checkpoint to resume.
+ */
+export type BlrnetStart =
+  | { readonly spec: BlrnetSpec; readonly settings: BlrnetSettings; readonly initial?: { readonly params: Float32Array; readonly running: Float32Array } }
+  | { readonly checkpoint: BlrnetCheckpoint };
 
 /** Result of a run. */
 export interface BlrnetTrainResult {
@@ -78,8 +83,8 @@ export async function trainBlrnet(start: BlrnetStart, options: BlrnetTrainOption
   const fresh = 'spec' in start;
   const spec = fresh ? start.spec : start.checkpoint.spec;
   const settings = fresh ? start.settings : start.checkpoint.state.settings;
-  const params = fresh ? initialBlrnetParams(spec, settings.seed) : start.checkpoint.params;
-  const running = fresh ? initialBnStats(spec) : start.checkpoint.running;
+  const params = fresh ? (start.initial?.params ?? initialBlrnetParams(spec, settings.seed)) : start.checkpoint.params;
+  const running = fresh ? (start.initial?.running ?? initialBnStats(spec)) : start.checkpoint.running;
   const optimizer = fresh ? adamaxState(params.length) : start.checkpoint.optimizer;
   const state: BlrnetState = fresh
     ? { imagesSeen: 0, steps: 0, trainSeconds: 0, lastValidation: null, settings }

@@ -27,6 +27,22 @@ test('idfz blrnet train, train --resume, eval, export and run on a tiny MNIST fo
     assert.equal(state().settings.learningRate, 0.1, 'a resumed run keeps the learning rate it was started with');
     assert.equal((await runCli(['blrnet', 'train', '--resume', ...common.map((a) => (a === out ? path.join(dir, 'none') : a))])).code, 2, '--resume needs a checkpoint');
 
+    // A fine-tune starts from the checkpoint's weights with a fresh schedule; at a negligible rate theta stays put.
+    const tuned = path.join(dir, 'tuned');
+    const tune = ['blrnet', 'train', '--dataset', 'mnist', '--data', data, '--out', tuned, '--init', out, '--workers', '1', '--batch-size', '25', '--validation', '20', '--epochs', '1', '--log-level', 'silent'];
+    const fineTuned = await runCli([...tune, '--lr', '1e-9']);
+    assert.equal(fineTuned.code, 0, fineTuned.stderr);
+    const theta = (dir: string) => new Float32Array(readFileSync(path.join(dir, 'params.f32')).buffer.slice(0));
+    assert.ok(theta(tuned).every((x, i) => Math.abs(x - theta(out)[i]!) < 1e-6), 'the fine-tune started from the checkpoint');
+    assert.equal((JSON.parse(readFileSync(path.join(tuned, 'state.json'), 'utf8')) as { imagesSeen: number }).imagesSeen, 100);
+    const otherHoldOut = tune.map((a) => (a === tuned ? path.join(dir, 'tuned2') : a === '20' ? '30' : a));
+    assert.equal((await runCli(otherHoldOut)).code, 2, 'a fine-tune may not train on the images its start held out');
+    assert.equal((await runCli([...tune, '--resume'])).code, 2, '--init and --resume exclude each other');
+
+    const validation = await runCli(['blrnet', 'eval', '--checkpoint', out, '--split', 'validation', '--ensemble', '0', '--integer', 'off', '--reestimate-batches', '2', '--batch-size', '10', '--json', '--log-level', 'silent']);
+    assert.equal(validation.code, 0, validation.stderr);
+    assert.equal((JSON.parse(validation.stdout.toString()) as { images: number }).images, 20, 'the 20 training images the run held out');
+
     const evaluation = await runCli(['blrnet', 'eval', '--checkpoint', out, '--ensemble', '2', '--reestimate-batches', '2', '--batch-size', '10', '--limit', '30', '--json', '--log-level', 'silent']);
     assert.equal(evaluation.code, 0, evaluation.stderr);
     const result = JSON.parse(evaluation.stdout.toString()) as Record<string, number | null | { accuracy: number; mismatches: number }>;
