@@ -2,13 +2,15 @@
  * Benchmark of the entropy layer (issue 3): speed of RansEncoder/RansDecoder on 10^6 symbols drawn from
  * discretised logistics (mu uniform in [-300, 300], scale log-uniform in [0.2, 80]) and from 5-component mixtures of
  * such logistics, frequency computation included, one thread; overhead of the coded bytes over the integer model's
- * ideal code length, and quantisation loss of the integer model against the exact float model.
+ * ideal code length, and quantisation loss of the integer model against the exact float model. Mixtures are coded
+ * as new files code them (stream version 2, `mixture5`) and, for reference, as version 1 files (`mixture5V1`).
  * Usage: npm run -s bench:entropy -- [--json] [--symbols N] [--runs R] [--seed S]
  */
 import { pathToFileURL } from 'node:url';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import {
-  RansDecoder, RansEncoder, intervalCodeLengthBits, logisticInterval, mixtureInterval, muToQ, scaleIndexOf,
+  LATEST_STREAM_VERSION, RansDecoder, RansEncoder, intervalCodeLengthBits, logisticInterval, mixtureInterval, muToQ,
+  scaleIndexOf, type StreamVersion,
 } from '../src/entropy/index.js';
 
 /** Results of one workload. */
@@ -29,6 +31,8 @@ interface WorkloadResult {
   idealFloatBits: number;
   bitsPerSymbol: number;
   escapes: number;
+  /** The stream version coded. */
+  streamVersion: StreamVersion;
 }
 
 interface Options {
@@ -109,16 +113,17 @@ function round(value: number, digits: number): number {
 function measure(
   n: number, runs: number, encode: (encoder: RansEncoder) => void, decode: (decoder: RansDecoder) => Int32Array,
   symbols: Int32Array, idealIntegerBits: number, idealFloatBits: number, escapes: number,
+  streamVersion: StreamVersion = LATEST_STREAM_VERSION,
 ): WorkloadResult {
   let bytes: Uint8Array = new Uint8Array(0);
   const encodeTime = medianTiming(runs, () => {
-    const encoder = new RansEncoder();
+    const encoder = new RansEncoder(streamVersion);
     encode(encoder);
     bytes = encoder.finish();
   });
   let decoded: Int32Array = new Int32Array(0);
   const decodeTime = medianTiming(runs, () => {
-    const decoder = new RansDecoder(bytes);
+    const decoder = new RansDecoder(bytes, 0, bytes.length, streamVersion);
     decoded = decode(decoder);
     decoder.finish();
   });
@@ -138,6 +143,7 @@ function measure(
     idealFloatBits: round(idealFloatBits, 1),
     bitsPerSymbol: round((8 * bytes.length) / n, 4),
     escapes,
+    streamVersion,
   };
 }
 
@@ -187,8 +193,10 @@ export interface MixtureWorkload {
   weights: Uint16Array;
   /** Ideal code length in bits of the symbols under the exact float mixtures. */
   idealFloatBits: number;
-  /** Ideal code length in bits under the integer (format version 1) mixtures. */
+  /** Ideal code length in bits under the integer mixtures of format version 1. */
   idealIntegerBits: number;
+  /** Ideal code length in bits under the integer mixtures of format version 2 (component slots). */
+  idealSlotBits: number;
   /** Symbols outside their mixture's window. */
   escapes: number;
 }
@@ -208,6 +216,7 @@ export function drawMixtureWorkload(n: number, seed: number): MixtureWorkload {
   const floatWeights = new Float64Array(COMPONENTS);
   let idealFloatBits = 0;
   let idealIntegerBits = 0;
+  let idealSlotBits = 0;
   let escapes = 0;
   for (let i = 0; i < n; i++) {
     let weightSum = 0;
@@ -241,15 +250,19 @@ export function drawMixtureWorkload(n: number, seed: number): MixtureWorkload {
     const interval = mixtureInterval(x, mus, scales, weights, i * COMPONENTS, COMPONENTS);
     if (interval.escapeValue >= 0) escapes++;
     idealIntegerBits += intervalCodeLengthBits(interval);
+    idealSlotBits += intervalCodeLengthBits(mixtureInterval(x, mus, scales, weights, i * COMPONENTS, COMPONENTS, 2));
   }
-  return { components: COMPONENTS, symbols, mus, scales, weights, idealFloatBits, idealIntegerBits, escapes };
+  return {
+    components: COMPONENTS, symbols, mus, scales, weights, idealFloatBits, idealIntegerBits, idealSlotBits, escapes,
+  };
 }
 
-function benchMixture(options: Options): WorkloadResult {
+/** The mixture workload coded in stream version 2 (as new files are) and in version 1 (old files). */
+function benchMixture(options: Options): { v2: WorkloadResult & { costVsV1Pct: number }; v1: WorkloadResult } {
   const n = options.symbols;
   const workload = drawMixtureWorkload(n, options.seed);
-  const { symbols, mus, scales, weights, idealFloatBits, idealIntegerBits, escapes } = workload;
-  return measure(
+  const { symbols, mus, scales, weights, idealFloatBits, idealIntegerBits, idealSlotBits, escapes } = workload;
+  const run = (version: StreamVersion, idealBits: number): WorkloadResult => measure(
     n, options.runs,
     (encoder) => encoder.encodeMixture(symbols, mus, scales, weights, COMPONENTS),
     (decoder) => {
@@ -257,8 +270,10 @@ function benchMixture(options: Options): WorkloadResult {
       decoder.decodeMixture(out, mus, scales, weights, COMPONENTS);
       return out;
     },
-    symbols, idealIntegerBits, idealFloatBits, escapes,
+    symbols, idealBits, idealFloatBits, escapes, version,
   );
+  const v2 = { ...run(2, idealSlotBits), costVsV1Pct: round(100 * (idealSlotBits / idealIntegerBits - 1), 4) };
+  return { v2, v1: run(1, idealIntegerBits) };
 }
 
 function main(argv: readonly string[]): void {
@@ -267,7 +282,8 @@ function main(argv: readonly string[]): void {
   const mixture = benchMixture(options);
   const result = {
     ...logistic,
-    mixture5: mixture,
+    mixture5: mixture.v2,
+    mixture5V1: mixture.v1,
     runs: options.runs,
     seed: options.seed,
     node: process.version,
@@ -276,7 +292,8 @@ function main(argv: readonly string[]): void {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  for (const [name, r] of [['logistic', logistic], ['mixture of 5', mixture]] as const) {
+  const named = [['logistic', logistic], ['mixture of 5', mixture.v2], ['mixture of 5, version 1 files', mixture.v1]];
+  for (const [name, r] of named as [string, WorkloadResult][]) {
     process.stdout.write(
       `${name}: encode ${r.encodeMsymPerS} Msym/s, decode ${r.decodeMsymPerS} Msym/s (CPU time; wall ` +
         `${r.encodeWallMsymPerS} / ${r.decodeWallMsymPerS}), overhead ${r.overheadPct}%, ` +

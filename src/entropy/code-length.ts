@@ -9,11 +9,15 @@ import {
   edgeBase, logisticBoundary, spreadOf, windowCenter, windowHalfWidth,
 } from './logistic-model.js';
 import { PreparedMixture, mixtureBoundary, prepareMixture, type WeightArray } from './mixture-model.js';
-import { PRECISION_BITS, PROBABILITY_ONE } from './rans-core.js';
+import { SlotMixture, prepareSlotMixture, slotBinFrequency } from './mixture-slot-model.js';
+import { PRECISION_BITS, PROBABILITY_ONE, type StreamVersion } from './rans-core.js';
 
 /** One symbol's interval in the probability range, and the escape value that follows it (-1 for none). */
 export interface SymbolInterval {
-  /** Cumulative frequency below the symbol's bin, 0..2^24-1. */
+  /**
+   * Cumulative frequency below the symbol's bin, 0..2^24-1; for a format version 2 mixture, whose bins' slots are
+   * not one interval, the bin's leak slot (its first slot).
+   */
   start: number;
   /** The bin's frequency, 1..2^24. */
   freq: number;
@@ -48,10 +52,18 @@ export function logisticInterval(x: number, muQ: number, k: number): SymbolInter
 /**
  * The interval symbol x gets under the mixture at components [offset, offset + components) of the arrays.
  * Parameters as RansEncoder.encodeMixture takes them.
+ * @param version the stream version (default 1) whose mixture definition applies
  */
 export function mixtureInterval(
   x: number, mus: Int32Array, scales: ScaleIndexArray, weights: WeightArray, offset: number, components: number,
+  version: StreamVersion = 1,
 ): SymbolInterval {
+  if (version === 2) {
+    const slots = new SlotMixture();
+    prepareSlotMixture(mus, scales, weights, offset, components, slots);
+    const { j, escapeValue } = binOf(x, slots.mixture.lo, slots.mixture.nb);
+    return { start: j, freq: slotBinFrequency(slots, j), escapeValue };
+  }
   const mixture = new PreparedMixture();
   prepareMixture(mus, scales, weights, offset, components, mixture);
   const { j, escapeValue } = binOf(x, mixture.lo, mixture.nb);

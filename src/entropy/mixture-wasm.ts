@@ -32,6 +32,8 @@ interface KernelExports {
   encodeChunk(from: number, components: number): number;
   decodeFind(i: number, components: number, slot: number): number;
   decodeRun(from: number, to: number, components: number, pos: number, end: number): number;
+  encodeSlotChunk(from: number, components: number): number;
+  decodeSlotRun(from: number, to: number, components: number, pos: number, end: number): number;
   checkChunk(n: number, components: number): number;
 }
 
@@ -79,6 +81,10 @@ export class MixtureKernel {
    * or `to`
    */
   readonly decodeRun: (from: number, to: number, components: number, pos: number, end: number) => number;
+  /** encodeChunk for format version 2 mixtures (mixture-slot-model.ts): stops before a symbol that escapes. */
+  readonly encodeSlotChunk: (from: number, components: number) => number;
+  /** decodeRun for format version 2 mixtures, with the same protocol. */
+  readonly decodeSlotRun: (from: number, to: number, components: number, pos: number, end: number) => number;
   private readonly checkChunk: (n: number, components: number) => number;
 
   /** @param exports a fresh instance's exports */
@@ -106,6 +112,8 @@ export class MixtureKernel {
     this.encodeChunk = exports.encodeChunk;
     this.decodeFind = exports.decodeFind;
     this.decodeRun = exports.decodeRun;
+    this.encodeSlotChunk = exports.encodeSlotChunk;
+    this.decodeSlotRun = exports.decodeSlotRun;
     this.checkChunk = exports.checkChunk;
   }
 

@@ -32,7 +32,9 @@ export class RansDecoder {
    * @throws CorruptStreamError when the range is shorter than 16 bytes, odd in length, or a state is invalid;
    *   InternalError for an unknown version
    */
-  constructor(bytes: Uint8Array, start = 0, end = bytes.length, readonly version: StreamVersion = 1) {
+  constructor(
+    bytes: Uint8Array, start = 0, end = bytes.length, readonly version: StreamVersion = 1,
+  ) {
     checkStreamVersion(version);
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > bytes.length || start > end) {
       throw new InternalError(`entropy coder: stream range [${start}, ${end}) outside a buffer of ${bytes.length} bytes`);

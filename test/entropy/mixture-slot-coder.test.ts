@@ -87,7 +87,8 @@ test('the reference slot coder round-trips extreme random mixtures (escapes, int
   }
 });
 
-test('slot mixture code length stays within 1% of format version 1 on extreme mixtures (bench:entropy: real cost)', () => {
+test('slot mixture code length stays within 1% of format version 1 on extreme mixtures', () => {
+  // bench:entropy reports the cost on its realistic mixtures (costVsV1Pct).
   const random = new SeededRandom(104);
   const components = 5;
   const batch = extremeBatch(random, 4000, components);

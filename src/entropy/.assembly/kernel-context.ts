@@ -1,9 +1,10 @@
 /**
- * The decoder's symbol contexts: everything about a symbol's mixture that does not depend on its slot (window, the
- * probe's operands, the mu-ordered weight ranges of the guess), prepared for CONTEXT_SYMBOLS symbols in one pass
- * ahead of the serial search, where it costs no latency and no mispredicted branch; and the guess from a context
- * and a slot. Invariant: a context's window equals prepareMixture's (../mixture-model.ts); the guess only starts
- * the exact search, so it never decides a frequency.
+ * The format version 1 decoder's symbol contexts: everything about a symbol's mixture that does not depend on its
+ * slot (window, the probe's operands, the mu-ordered weight ranges of the guess), prepared for CONTEXT_SYMBOLS
+ * symbols in one pass ahead of the serial search, where it costs no latency and no mispredicted branch; the window
+ * itself (mixtureWindow, which format version 2's coders use per symbol) and the table guess. Invariant: a window
+ * equals prepareMixture's (../mixture-model.ts); a guess only starts an exact search, so it never decides a
+ * frequency.
  */
 import {
   CDF_ONE, HALF_MU, HALF_WIDTH_MAX, INV_CDF_ONE, MAX_INT, MU_ONE, ONE, compP, guessP, halfP, limitP, multP, musP,
@@ -50,6 +51,44 @@ export function setContextShape(components: i32): void {
   return compP + <usize>n * stride_;
 }
 
+/** The weight total of the last mixtureWindow. */
+export let windowTotal_: f64 = 0;
+
+/**
+ * The window of the mixture whose parameters start at component index `params` of the chunk: the union of its
+ * components' windows, capped around the heaviest (the first on ties) as prepareMixture (../mixture-model.ts) does;
+ * sets windowTotal_ to the weight total.
+ * @returns lo in the low 32 bits and nb in the high 32 bits
+ */
+// @ts-ignore: decorator
+@inline export function mixtureWindow(params: usize, components: i32): i64 {
+  let lo = MAX_INT;
+  let hi = -MAX_INT;
+  let total: f64 = 0;
+  let heaviestMu = 0;
+  let heaviestWeight = -1;
+  for (let c = 0; c < components; c++) {
+    const q = (params + <usize>c) << 2;
+    const muQ = load<i32>(musP + q);
+    const w = load<i32>(weightsP + q);
+    const center = (muQ + HALF_MU) >> 8;
+    const halfWidth = load<i32>(halfP + (<usize>load<i32>(scalesP + q) << 2));
+    lo = min(lo, center - halfWidth);
+    hi = max(hi, center + halfWidth);
+    total += <f64>w;
+    // Branch-free argmax: parameters are random-looking, a branch would mispredict.
+    const heavier = w > heaviestWeight;
+    heaviestWeight = select<i32>(w, heaviestWeight, heavier);
+    heaviestMu = select<i32>(muQ, heaviestMu, heavier);
+  }
+  if (hi - lo > 2 * HALF_WIDTH_MAX) {
+    lo = ((heaviestMu + HALF_MU) >> 8) - HALF_WIDTH_MAX;
+    hi = lo + 2 * HALF_WIDTH_MAX;
+  }
+  windowTotal_ = total;
+  return (<i64>(hi - lo + 3) << 32) | <i64>(<u32>lo);
+}
+
 /**
  * Prepares the contexts of chunk symbols first..first+count-1 (count <= CONTEXT_SYMBOLS) at contextAt(0..count-1);
  * setContextShape(components) must have been called.
@@ -59,26 +98,18 @@ export function prepareContexts(first: i32, count: i32, components: i32): void {
   for (let n = 0; n < count; n++) {
     const ctx = contextAt(n);
     const params = <usize>(first + n) * <usize>components;
-    let lo = MAX_INT;
-    let hi = -MAX_INT;
-    let total: f64 = 0;
-    let heaviestMu = 0;
-    let heaviestWeight = -1;
+    const window = mixtureWindow(params, components);
+    const nb = <i32>(window >> 32);
+    store<i32>(ctx + fields_, <i32>window);
+    store<i32>(ctx + fields_, nb, 4);
+    store<f64>(ctx + fields_, windowTotal_, 8);
+    store<f64>(ctx + fields_, (ONE - <f64>nb) * INV_CDF_ONE, 16);
     for (let c = 0; c < components; c++) {
       const q = (params + <usize>c) << 2;
       const muQ = load<i32>(musP + q);
       const k = load<i32>(scalesP + q);
       const w = load<i32>(weightsP + q);
       const k4b = <usize>k << 2;
-      const center = (muQ + HALF_MU) >> 8;
-      const halfWidth = load<i32>(halfP + k4b);
-      lo = min(lo, center - halfWidth);
-      hi = max(hi, center + halfWidth);
-      total += <f64>w;
-      // The heaviest component, the first on ties (as prepareMixture), for a capped window.
-      const heavier = w > heaviestWeight;
-      heaviestWeight = select<i32>(w, heaviestWeight, heavier);
-      heaviestMu = select<i32>(muQ, heaviestMu, heavier);
       const op = ctx + OP_BYTES * <usize>c;
       const limit = load<i32>(limitP + k4b);
       v128.store(op + OP_NEG_MU, i32x4.sub(i32x4(0, MU_ONE, 0, 0), i32x4.splat(muQ)));
@@ -94,15 +125,6 @@ export function prepareContexts(first: i32, count: i32, components: i32): void {
       store<i32>(rankP + 64 + c4, w);
     }
     for (let c = components; c < k4; c++) store<i32>(rankP + 64 + (<usize>c << 2), 0);
-    if (hi - lo > 2 * HALF_WIDTH_MAX) {
-      lo = ((heaviestMu + HALF_MU) >> 8) - HALF_WIDTH_MAX;
-      hi = lo + 2 * HALF_WIDTH_MAX;
-    }
-    const nb = hi - lo + 3;
-    store<i32>(ctx + fields_, lo);
-    store<i32>(ctx + fields_, nb, 4);
-    store<f64>(ctx + fields_, total, 8);
-    store<f64>(ctx + fields_, (ONE - <f64>nb) * INV_CDF_ONE, 16);
     // Four components c at a time: start_c = sum of w_e over the components e with a smaller key, end_c = start_c +
     // w_c. The ranges tile [0, total) in key order; past the last component they are empty (weight 0).
     for (let block = 0; block < k4; block += 4) {
@@ -124,7 +146,7 @@ export function prepareContexts(first: i32, count: i32, components: i32): void {
  * table position interpolated from the guess table, mapped back to pixel units.
  */
 // @ts-ignore: decorator
-@inline function guessValue(level: f64, muQ: i32, k: i32): i32 {
+@inline export function guessValue(level: f64, muQ: i32, k: i32): i32 {
   const f = level * LEVEL_TO_BUCKET;
   const bucket = Math.floor(f);
   const g = guessP + (<usize>(<i32>bucket) << 3);

@@ -13,6 +13,8 @@ import {
   OP_BYTES, OP_LIMIT, OP_MULT, OP_NEG_LIMIT, OP_NEG_MU, OP_WEIGHT, contextAt, fields_, guessBin, prepareContexts,
   setContextShape, stride_,
 } from './kernel-context';
+import { findSlotTwo } from './kernel-slot-decode';
+import { chA_, chB_, clA_, clB_, foundA, foundB, jA_, jB_, loA_, loB_, nbA_, nbB_ } from './kernel-found';
 import { CDF_ONE, CONTEXT_SYMBOLS, HALF_MU, MU_ONE, ONE, inputP, resultP, symbolsP } from './kernel-memory';
 
 /** Pair evaluations before the search falls back to bisection (bounds the work per symbol). */
@@ -22,21 +24,13 @@ const WORD: f64 = 65536;
 /** STATE_LOWER (../rans-core.ts): a decoder state is refilled until it reaches 2^36. */
 const LOWER: f64 = 68719476736;
 
-// What find() / findTwo() found: per symbol its bin, boundary(j), boundary(j + 1), and its window's lo and nb.
-let jA_ = 0;
-let clA_: f64 = 0;
-let chA_: f64 = 0;
-let loA_ = 0;
-let nbA_ = 0;
-let jB_ = 0;
-let clB_: f64 = 0;
-let chB_: f64 = 0;
-let loB_ = 0;
-let nbB_ = 0;
 /** The input window position of decodeRun (bytes). */
 let pos_ = 0;
 
-/** Component operands `op`'s weighted table CDF pair w_c (F_c(edge), F_c(edge + 1)) at the edge offsets `edge`. */
+/**
+ * Component operands `op`'s weighted table CDF pair w_c (F_c(edge), F_c(edge + 1)) at the edge offsets `edge`
+ * (i32x4 splat of an edge's offset from 0).
+ */
 // @ts-ignore: decorator
 @inline function weightedPair(op: usize, edge: v128): v128 {
   let u = i32x4.add(edge, v128.load(op + OP_NEG_MU));
@@ -197,16 +191,8 @@ function findTwo(ctxA: usize, ctxB: usize, components: i32, slotA: f64, slotB: f
     nbA);
   const boundsB = exactBoundaries(f64x2.replace_lane(f64x2.splat(sumLB), 1, sumHB), jlB, jhB, totalB, spreadB,
     nbB);
-  jA_ = jlA;
-  clA_ = f64x2.extract_lane(boundsA, 0);
-  chA_ = f64x2.extract_lane(boundsA, 1);
-  loA_ = loA;
-  nbA_ = nbA;
-  jB_ = jlB;
-  clB_ = f64x2.extract_lane(boundsB, 0);
-  chB_ = f64x2.extract_lane(boundsB, 1);
-  loB_ = loB;
-  nbB_ = nbB;
+  foundA(jlA, f64x2.extract_lane(boundsA, 0), f64x2.extract_lane(boundsA, 1), loA, nbA);
+  foundB(jlB, f64x2.extract_lane(boundsB, 0), f64x2.extract_lane(boundsB, 1), loB, nbB);
 }
 
 /**
@@ -239,14 +225,17 @@ export function decodeFind(i: i32, components: i32, slot: f64): i32 {
 }
 
 /**
- * Decodes chunk symbols from, from + 1, ..., to - 1 into the symbol buffer with the rANS states in result[4] (a,
- * the lane of symbol `from`) and result[5] (b), swapping them after every symbol as the reference loop does, and
- * refilling from the input window bytes [pos, end) (16-bit little-endian words). Stops before a symbol that falls in
- * an escape bin (result[7] = 0) or whose refill would read past `end` (result[7] = 1); that symbol is untouched.
+ * The run loop of both mixture definitions (`slots`: format version 2): decodes chunk symbols from, from + 1, ...,
+ * to - 1 into the symbol buffer with the rANS states in result[4] (a, the lane of symbol `from`) and result[5] (b),
+ * swapping them after every symbol as the reference loop does, and refilling from the input window bytes
+ * [pos, end) (16-bit little-endian words). Stops before a symbol that falls in an escape bin (result[7] = 0) or
+ * whose refill would read past `end` (result[7] = 1); that symbol is untouched. Format version 1 prepares contexts
+ * in passes; version 2 needs none (its per-symbol work reads the parameters once: measured faster).
  * @returns the index of that symbol, or `to`; the states are back in result[4], result[5] and the window position
  *   in result[6]
  */
-export function decodeRun(from: i32, to: i32, components: i32, pos: i32, end: i32): i32 {
+// @ts-ignore: decorator
+@inline function run(from: i32, to: i32, components: i32, pos: i32, end: i32, slots: bool): i32 {
   let a = load<f64>(resultP, 32);
   let b = load<f64>(resultP, 40);
   let reason: f64 = 0;
@@ -258,7 +247,7 @@ export function decodeRun(from: i32, to: i32, components: i32, pos: i32, end: i3
   let passStart = from;
   let prepared = from;
   while (i < to) {
-    if (i >= prepared) {
+    if (!slots && i >= prepared) {
       passStart = i;
       prepared = min(to, i + CONTEXT_SYMBOLS);
       prepareContexts(i, prepared - i, components);
@@ -269,8 +258,10 @@ export function decodeRun(from: i32, to: i32, components: i32, pos: i32, end: i3
     const paired = i + 1 < to;
     const ctx = contextAt(i - passStart);
     const slotA = a - qa * ONE;
-    if (paired) findTwo(ctx, ctx + stride_, components, slotA, b - qb * ONE);
-    else findTwo(ctx, ctx, components, slotA, slotA);
+    const ctxB = paired ? ctx + stride_ : ctx;
+    const slotB = paired ? b - qb * ONE : slotA;
+    if (slots) findSlotTwo(i, paired, components, slotA, slotB);
+    else findTwo(ctx, ctxB, components, slotA, slotB);
     if (jA_ == 0 || jA_ == nbA_ - 1) break;
     const start = pos_;
     const x = refill((chA_ - clA_) * qa + (a - qa * ONE) - clA_, end);
@@ -303,4 +294,18 @@ export function decodeRun(from: i32, to: i32, components: i32, pos: i32, end: i3
   store<f64>(resultP, <f64>pos_, 48);
   store<f64>(resultP, reason, 56);
   return i;
+}
+
+/**
+ * Decodes a run of format version 1 mixture symbols (see run): chunk symbols from..to-1, states in result[4],
+ * result[5], input window bytes [pos, end).
+ * @returns the index of the symbol it stopped before (an escape bin or a dry window, result[7] says which), or `to`
+ */
+export function decodeRun(from: i32, to: i32, components: i32, pos: i32, end: i32): i32 {
+  return run(from, to, components, pos, end, false);
+}
+
+/** decodeRun for format version 2 mixtures (../mixture-slot-model.ts), with the same protocol. */
+export function decodeSlotRun(from: i32, to: i32, components: i32, pos: i32, end: i32): i32 {
+  return run(from, to, components, pos, end, true);
 }
