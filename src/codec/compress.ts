@@ -5,7 +5,7 @@
  * depend only on the pixels, the model and the tile size; never on the thread count or the engine kernel.
  */
 import { LimitError, ModelError } from '../core/errors.js';
-import { DEFAULT_MAX_PIXELS, pixelChecksum, writeIdf, type IdfTileInput } from '../container/index.js';
+import { DEFAULT_MAX_PIXELS, IDF_FORMAT_VERSION, pixelChecksum, writeIdf, type IdfTileInput } from '../container/index.js';
 import type { KernelName } from '../engine/index.js';
 import type { PixelBuffer } from '../image/pixel-buffer.js';
 import { NO_MODEL_NUMERIC_ID, type LoadedModel, type ModelRecord } from '../zoo/index.js';
@@ -53,7 +53,8 @@ export interface CompressResult {
  * @throws LimitError when the padded image has more than maxPixels pixels
  */
 export async function compress(pixels: PixelBuffer, options: CompressOptions = {}): Promise<CompressResult> {
-  const format: TileFormat = { channels: pixels.channels, bitDepth: pixels.bitDepth };
+  // New files are written in the newest format version (its learned tiles code mixtures with component slots).
+  const format: TileFormat = { channels: pixels.channels, bitDepth: pixels.bitDepth, formatVersion: IDF_FORMAT_VERSION };
   const model = options.model && options.model.record.channels === colourChannels(format) ? options.model : null;
   const source = model ? `${model.record.folder}/${model.record.file}` : '';
   const poolOptions: TilePoolOptions = {
@@ -93,7 +94,7 @@ export async function compress(pixels: PixelBuffer, options: CompressOptions = {
       modelId: used ? used.record.numericId : NO_MODEL_NUMERIC_ID,
       modelSha256: used ? used.sha256 : new Uint8Array(32),
       pixelChecksum: pixelChecksum(pixels.data),
-    }, tiles);
+    }, tiles, IDF_FORMAT_VERSION);
     return { bytes, model: used?.record ?? null, layout, learnedTiles, tiles: count };
   } finally {
     if (!options.pools) await pool.close();

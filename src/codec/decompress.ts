@@ -75,7 +75,7 @@ export async function decompress(bytes: Uint8Array, options: DecompressOptions =
   const source = options.source ?? 'input';
   const header = readIdfHeader(bytes, { source, ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}) });
   const model = await modelFor(header, options, source);
-  const format: TileFormat = { channels: header.channels, bitDepth: header.bitDepth };
+  const format: TileFormat = { channels: header.channels, bitDepth: header.bitDepth, formatVersion: header.version };
   const poolOptions: TilePoolOptions = {
     learned: model ? { factory: options.learnedCoder ?? IDF_CODER_FACTORY, modelBytes: model.bytes, source: `${model.record.folder}/${model.record.file}` } : null,
     kernel: options.kernel,

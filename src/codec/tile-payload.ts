@@ -7,6 +7,7 @@
  * kernel that coded it.
  */
 import { CorruptStreamError } from '../core/errors.js';
+import type { IdfFormatVersion } from '../container/index.js';
 import { decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type Samples } from './fallback-coder.js';
 import { learnedCoderLikelyLoses } from './learned-probe.js';
 import type { LearnedTileCoder } from './learned-tile-coder.js';
@@ -18,6 +19,8 @@ export interface TileFormat {
   readonly channels: number;
   /** Bits per sample. */
   readonly bitDepth: 8 | 16;
+  /** The .idf format version the learned tiles are coded in (default the container's IDF_FORMAT_VERSION, 2). */
+  readonly formatVersion?: IdfFormatVersion;
 }
 
 /** A coded tile, as the container's tile table takes it. */
@@ -143,11 +146,11 @@ export function encodeTilePayload(tile: Samples, shape: TileShape, format: TileF
     if (learnedCoderLikelyLoses(learned, colour, width, insideWidth, insideHeight, viaFallback[0]!.length)) {
       return { payload: frame(viaFallback), fallback: true };
     }
-    viaLearned = [learned.encodeTile(colour, width, height), ...tail];
+    viaLearned = [learned.encodeTile(colour, width, height, format.formatVersion), ...tail];
   } else {
     const high = new Uint8Array(colour.length);
     for (let i = 0; i < colour.length; i++) high[i] = colour[i]! >>> 8;
-    viaLearned = [learned.encodeTile(high, width, height), encodeLowBytes(inside as Uint16Array, insideWidth, insideHeight, cc), ...tail];
+    viaLearned = [learned.encodeTile(high, width, height, format.formatVersion), encodeLowBytes(inside as Uint16Array, insideWidth, insideHeight, cc), ...tail];
   }
   return framedLength(viaLearned) < framedLength(viaFallback)
     ? { payload: frame(viaLearned), fallback: false }
@@ -174,7 +177,7 @@ export function decodeTilePayload(
   if (fallback) {
     colour = decodeFallback(sections[0]!, insideWidth, insideHeight, cc, format.bitDepth);
   } else {
-    const high = learned!.decodeTile(sections[0]!, width, height);
+    const high = learned!.decodeTile(sections[0]!, width, height, format.formatVersion);
     if (high.length !== width * height * cc) {
       throw new CorruptStreamError(`corrupt stream: the learned model decoded ${high.length} samples for a ${width}x${height} tile`);
     }

@@ -1,6 +1,7 @@
 /**
- * The .idf container, format version 1: constants, field caps, limits and the header types shared by the writer
- * and the reader. FORMAT.md in this folder is the byte-level specification; this file must agree with it.
+ * The .idf container, format versions 1 and 2 (the same bytes; version 2 files code their learned tiles' mixtures
+ * with component slots): constants, field caps, limits and the header types shared by the writer and the reader.
+ * FORMAT.md in this folder is the byte-level specification; this file must agree with it.
  * Invariant: every field the writer accepts, the reader accepts, and nothing else.
  */
 import { InternalError } from '../core/errors.js';
@@ -8,8 +9,15 @@ import { varintLength } from './varint.js';
 
 /** File signature: 0x89 "IDF" (the high bit catches 7-bit transfers; the header CRC catches text-mode ones). */
 export const IDF_MAGIC: readonly number[] = [0x89, 0x49, 0x44, 0x46];
-/** The format version this code writes and reads. */
-export const IDF_FORMAT_VERSION = 1;
+/** The format versions this code reads: 1 and 2. */
+export type IdfFormatVersion = 1 | 2;
+/** The format version this code writes (it reads IdfFormatVersion, older files included). */
+export const IDF_FORMAT_VERSION: IdfFormatVersion = 2;
+
+/** Whether a version byte names a format version this code reads. */
+export function isReadableVersion(version: number): version is IdfFormatVersion {
+  return version === 1 || version === 2;
+}
 
 /** Byte offsets of the fields before the first varint (later offsets depend on the varints' lengths). */
 export const FIELD = {
@@ -23,7 +31,7 @@ export const FIELD = {
 export const LAYOUT_CHANNELS_MASK = 0b011;
 /** Layout byte, bit 2: set for 16-bit samples, clear for 8-bit. */
 export const LAYOUT_16_BIT = 0b100;
-/** Layout byte, bits 3-7: reserved, zero in version 1. */
+/** Layout byte, bits 3-7: reserved, zero in versions 1 and 2. */
 export const LAYOUT_RESERVED_MASK = 0xf8;
 
 /** Byte cap of the varints bounded by MAX_DIMENSION (width, height, paddings, tile size): 2^24 needs 4 bytes. */
@@ -97,8 +105,8 @@ export interface IdfTileEntry {
 
 /** A validated header. */
 export interface IdfHeader extends IdfGeometry {
-  /** Format version (always IDF_FORMAT_VERSION for now). */
-  version: number;
+  /** Format version: how the payloads' rANS streams code mixtures (FORMAT.md, Versioning). */
+  version: IdfFormatVersion;
   /** The first MODEL_SHA256_PREFIX_BYTES bytes of the model file's sha256; compare with modelMatches. */
   modelSha256Prefix: Uint8Array;
   /** Tile table, row-major over the tile grid. */

@@ -1,5 +1,5 @@
 /**
- * Reads .idf version 1 files from untrusted bytes. readIdfHeader checks every field against its bounds, the tile
+ * Reads .idf files (format versions 1 and 2) from untrusted bytes. readIdfHeader checks every field against its bounds, the tile
  * table against the file length and the header CRC-32 before it allocates anything proportional to a field, so a
  * hostile file costs at most its own size in memory; errors name the byte offset of the bad field.
  * readTilePayload checks one tile's CRC-32, so damage stays local to a tile.
@@ -10,7 +10,7 @@ import { CorruptStreamError, LimitError } from '../core/errors.js';
 import {
   CRC_BYTES, DEFAULT_MAX_PIXELS, DIMENSION_VARINT_BYTES, FIELD, IDF_FORMAT_VERSION, IDF_MAGIC, LAYOUT_16_BIT,
   LAYOUT_CHANNELS_MASK, LAYOUT_RESERVED_MASK, MIN_TILE_ENTRY_BYTES, MODEL_SHA256_PREFIX_BYTES, UINT32_VARINT_BYTES,
-  imageInfoProblem, tileGrid, type IdfGeometry, type IdfHeader, type IdfTileEntry,
+  imageInfoProblem, isReadableVersion, tileGrid, type IdfGeometry, type IdfHeader, type IdfTileEntry,
 } from './idf-format.js';
 import { readVarint } from './varint.js';
 
@@ -38,10 +38,10 @@ export function readIdfHeader(bytes: Uint8Array, options: ReadIdfOptions = {}): 
   const magic = reader.bytesView(IDF_MAGIC.length, 'magic');
   if (IDF_MAGIC.some((byte, i) => magic[i] !== byte)) throw reader.error(FIELD.magic, 'not an .idf file (bad magic)');
   const version = reader.u8('format version');
-  if (version !== IDF_FORMAT_VERSION) {
+  if (!isReadableVersion(version)) {
     throw reader.error(
       FIELD.version,
-      `format version ${version} is not supported (this idfz reads version ${IDF_FORMAT_VERSION}; ` +
+      `format version ${version} is not supported (this idfz reads versions 1 and 2; ` +
         `${version > IDF_FORMAT_VERSION ? 'upgrade idfz' : 'the file is damaged'})`,
     );
   }

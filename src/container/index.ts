@@ -4,7 +4,7 @@
  */
 export {
   DEFAULT_MAX_PIXELS, IDF_FORMAT_VERSION, MAX_DIMENSION, MAX_TILE_PAYLOAD_BYTES, MAX_TILE_SIDE, MODEL_SHA256_PREFIX_BYTES,
-  idfHeaderBytes, modelMatches, type IdfGeometry, type IdfHeader, type IdfImageInfo, type IdfTileEntry,
+  idfHeaderBytes, modelMatches, type IdfFormatVersion, type IdfGeometry, type IdfHeader, type IdfImageInfo, type IdfTileEntry,
   type IdfTileInput,
 } from './idf-format.js';
 export { writeIdf } from './idf-writer.js';

@@ -25,7 +25,7 @@ test('info: text and JSON for a file coded without a model', async () => {
   const text = await runCli(['info', 'a.idf'], { cwd: root });
   assert.deepEqual([text.code, text.stderr], [0, '']);
   assert.equal(text.stdout.toString(), [
-    'a.idf: .idf format version 1',
+    'a.idf: .idf format version 2',
     '  image: 257 x 129, RGBA, 8-bit',
     '  padded: 257 x 129',
     '  tiles: 15 of 64 x 64 (0 learned, 15 fallback)',
@@ -36,7 +36,7 @@ test('info: text and JSON for a file coded without a model', async () => {
   ].join('\n'));
   const json = await runCli(['info', 'a.idf', '--json'], { cwd: root });
   assert.deepEqual(JSON.parse(json.stdout.toString()), {
-    file: 'a.idf', bytes: bytes.length, formatVersion: 1, width: 257, height: 129, channels: 4, bitDepth: 8,
+    file: 'a.idf', bytes: bytes.length, formatVersion: 2, width: 257, height: 129, channels: 4, bitDepth: 8,
     paddedWidth: 257, paddedHeight: 129, tileWidth: 64, tileHeight: 64, tiles: 15, learnedTiles: 0, fallbackTiles: 15,
     model: null, pixelChecksum: `0x${header.pixelChecksum.toString(16).padStart(8, '0')}`, headerBytes: header.headerBytes,
     bitsPerDim: (bytes.length * 8) / (257 * 129 * 4),
@@ -56,5 +56,5 @@ test('info: a file that needs a model that is not installed; a damaged file is o
   const bad = await runCli(['info', 'c.idf', 'b.idf'], { cwd: root });
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^idfz: c\.idf: .*\n$/);
-  assert.match(bad.stdout.toString(), /^b\.idf: \.idf format version 1\n/);
+  assert.match(bad.stdout.toString(), /^b\.idf: \.idf format version 2\n/);
 });

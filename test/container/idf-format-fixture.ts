@@ -1,7 +1,8 @@
 /**
  * A fixed small .idf description and tiles for the container tests: a 5 x 3 RGB image padded to 8 x 4, cut into
  * 4 x 4 tiles (2 tiles, the second a fallback tile), and the bytes format version 1 writes for it, field by field
- * so that tests can rebuild the file with one field changed. The CRC-32s were computed with Python's zlib.crc32.
+ * so that tests can rebuild the file with one field changed; format version 2 writes the same bytes but for the
+ * version byte and the header CRC. The CRC-32s were computed with Python's zlib.crc32.
  */
 import type { IdfImageInfo, IdfTileInput } from '../../src/container/index.js';
 
@@ -52,3 +53,7 @@ export const GOLDEN_PAYLOADS = '010203040506' + '09080706';
 
 /** The whole fixture file as format version 1 writes it (46 bytes). Never regenerate within version 1. */
 export const GOLDEN_IDF_HEX = Object.values(GOLDEN_FIELDS).join('') + GOLDEN_HEADER_CRC + GOLDEN_PAYLOADS;
+
+/** The same file as format version 2 writes it: version byte 02 and its header CRC. Never regenerate within 2. */
+export const GOLDEN_IDF_V2_HEX = Object.values({ ...GOLDEN_FIELDS, version: '02' }).join('') + 'bed7510c' +
+  GOLDEN_PAYLOADS;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { crc32 } from '../../src/core/crc32.js';
 import { CorruptStreamError, InternalError, LimitError } from '../../src/core/errors.js';
 import { modelMatches, readIdfHeader, readTilePayload, writeIdf } from '../../src/container/index.js';
-import { GOLDEN_FIELDS, GOLDEN_IDF_HEX, GOLDEN_PAYLOADS, INFO, TILES } from './idf-format-fixture.js';
+import { GOLDEN_FIELDS, GOLDEN_IDF_HEX, GOLDEN_IDF_V2_HEX, GOLDEN_PAYLOADS, INFO, TILES } from './idf-format-fixture.js';
 
 type Field = keyof typeof GOLDEN_FIELDS;
 
@@ -62,6 +62,15 @@ test('the golden file reads back to the description and tiles it was written fro
   assert.equal(modelMatches(header, modelSha256), true);
 });
 
+test('a format version 2 file reads back as the version 1 file does, with version 2', () => {
+  const bytes = new Uint8Array(Buffer.from(GOLDEN_IDF_V2_HEX, 'hex'));
+  const { version, ...header } = readIdfHeader(bytes);
+  const { version: version1, ...header1 } = readIdfHeader(golden());
+  assert.deepEqual([version, version1], [2, 1]);
+  assert.deepEqual(header, header1);
+  assert.deepEqual(readTilePayload(bytes, { version, ...header }, 0), TILES[0]!.payload);
+});
+
 test('modelMatches compares the stored 4-byte prefix with a model sha256', () => {
   const header = readIdfHeader(golden());
   const other = INFO.modelSha256.slice();
@@ -104,7 +113,8 @@ test('writer and reader agree on varied geometries, layouts, ids and payloads', 
 
 test('each field, changed to a bad value, is reported as corruption at its byte offset', () => {
   expectFieldCorrupt('magic', '88494446', /^a\.idf: corrupt stream: not an \.idf file \(bad magic\) at byte 0$/);
-  expectFieldCorrupt('version', '02', /format version 2 is not supported .*upgrade idfz/);
+  expectFieldCorrupt('version', '03', /format version 3 is not supported \(this idfz reads versions 1 and 2; upgrade idfz\)/);
+  expectFieldCorrupt('version', 'ff', /format version 255 is not supported .*upgrade idfz/);
   expectFieldCorrupt('version', '00', /format version 0 is not supported .*the file is damaged/);
   expectFieldCorrupt('layout', '0a', /reserved bits of the layout byte 0xa are set/);
   expectFieldCorrupt('layout', '82', /reserved bits of the layout byte 0x82 are set/);

@@ -2,11 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InternalError } from '../../src/core/errors.js';
 import { idfHeaderBytes, readIdfHeader, writeIdf, type IdfImageInfo } from '../../src/container/index.js';
-import { GOLDEN_IDF_HEX, INFO, TILES } from './idf-format-fixture.js';
+import { GOLDEN_IDF_HEX, GOLDEN_IDF_V2_HEX, INFO, TILES } from './idf-format-fixture.js';
 
-test('the fixture is written byte for byte as FORMAT.md specifies', () => {
-  const bytes = writeIdf(INFO, TILES);
+test('the fixture is written byte for byte as FORMAT.md specifies, in format version 2 or 1', () => {
+  assert.equal(Buffer.from(writeIdf(INFO, TILES)).toString('hex'), GOLDEN_IDF_V2_HEX);
+  assert.equal(Buffer.from(writeIdf(INFO, TILES, 2)).toString('hex'), GOLDEN_IDF_V2_HEX);
+  const bytes = writeIdf(INFO, TILES, 1);
   assert.equal(Buffer.from(bytes).toString('hex'), GOLDEN_IDF_HEX);
+  assert.throws(() => writeIdf(INFO, TILES, 3 as 2), /format version 3 is not 1 or 2/);
   // 18 fixed bytes + 6 one-byte varints + a two-byte model id + 2 tiles x (1 + 4) = 36, then 10 payload bytes.
   assert.equal(bytes.length, 36 + 10);
   assert.equal(idfHeaderBytes(INFO, [6, 4]), 36);
