@@ -6,7 +6,6 @@
  * as new files code them (stream version 2, `mixture5`) and, for reference, as version 1 files (`mixture5V1`).
  * Usage: npm run -s bench:entropy -- [--json] [--symbols N] [--runs R] [--seed S]
  */
-import { pathToFileURL } from 'node:url';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import {
   LATEST_STREAM_VERSION, RansDecoder, RansEncoder, intervalCodeLengthBits, logisticInterval, mixtureInterval, muToQ,
@@ -184,7 +183,7 @@ const COMPONENTS = 5;
 const WEIGHT_TOTAL = 2 ** 15;
 
 /** The benchmark's mixture stream: symbols, their components' parameters and the ideal code lengths. */
-export interface MixtureWorkload {
+interface MixtureWorkload {
   /** Components per symbol (5). */
   components: number;
   symbols: Int32Array;
@@ -205,7 +204,7 @@ export interface MixtureWorkload {
  * Draws the mixture workload of the benchmark: n symbols, each from a 5-component mixture with mu uniform in
  * [-300, 300], scale log-uniform in [0.2, 80] and Dirichlet(1, ..., 1) weights quantised to 2^15, from `seed + 1`.
  */
-export function drawMixtureWorkload(n: number, seed: number): MixtureWorkload {
+function drawMixtureWorkload(n: number, seed: number): MixtureWorkload {
   const random = new SeededRandom(seed + 1);
   const symbols = new Int32Array(n);
   const mus = new Int32Array(n * COMPONENTS);
@@ -302,7 +301,4 @@ function main(argv: readonly string[]): void {
   }
 }
 
-// Runs only as a program: the prototype scripts import drawMixtureWorkload from here.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2));
-}
+main(process.argv.slice(2));
