@@ -1,6 +1,6 @@
 /**
- * The fallback coder: exact round trips in every mode (constant, MED predictive, blend, LMS, raw) for 1..4 channels,
- * 8 and 16 bits and low bytes; the mode choice (the encoder writes LMS, mode 4) and its size bounds; pinned streams
+ * The fallback coder: exact round trips in every mode (constant, MED predictive, blend, LMS, cascade, raw) for 1..4
+ * channels, 8 and 16 bits and low bytes; the mode choice (the encoder writes LMS, mode 4) and its size bounds; pinned streams
  * of every predictive mode (format version 1 is frozen); clean errors for damaged streams; and bits per sub-pixel on
  * real photographs (Kodak RGB and RGBA, a grey USC-SIPI image) that fail if the coder regresses.
  */
@@ -35,7 +35,7 @@ function smooth(width: number, height: number, channels: number, bitDepth: 8 | 1
   return out;
 }
 
-const PREDICTIVE_MODES = [FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms] as const;
+const PREDICTIVE_MODES = [FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms, FALLBACK_MODE.cascade] as const;
 
 function noise(length: number, bitDepth: 8 | 16, seed: number): Samples {
   const random = new Random(seed);
@@ -44,9 +44,9 @@ function noise(length: number, bitDepth: 8 | 16, seed: number): Samples {
   return out;
 }
 
-test('the encoder writes the LMS mode (4); the MED (1) and blend (3) modes stay decodable', () => {
+test('the encoder writes the LMS mode (4); the MED (1), blend (3) and cascade (5) modes stay decodable', () => {
   assert.equal(ENCODER_MODE, FALLBACK_MODE.lms);
-  assert.deepEqual([FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms], [1, 3, 4]);
+  assert.deepEqual([FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms, FALLBACK_MODE.cascade], [1, 3, 4, 5]);
   assert.equal(encodeFallback(smooth(33, 17, 3, 8, 1), 33, 17, 3)[0], FALLBACK_MODE.lms);
 });
 

@@ -65,7 +65,7 @@ test('grey, RGBA and 16-bit images round trip in mode 4; the grey crop costs 2% 
     assert.equal(image.bitDepth, 16, name);
     roundTrip(image.samples, 33, 17, image.channels);
     const samples = image.samples as Uint16Array;
-    const low = encodeLowBytes(samples, 33, 17, image.channels);
+    const low = encodeLowBytes(samples, 33, 17, image.channels, LMS);
     const high = Uint8Array.from(samples, (v) => v >>> 8);
     assert.deepEqual(decodeLowBytes(low, high, 33, 17, image.channels), samples, `${name} low bytes`);
   }
@@ -89,7 +89,7 @@ test('tiny, odd-sized, constant-channel and extreme tiles round trip exactly', (
               : Math.min(max, Math.floor(((x * 7 + y * 3 + c * 40) * max) / 600) + random.nextInt(3));
           }
         }
-        const stream = encodeFallback(samples, width, height, channels);
+        const stream = encodeFallback(samples, width, height, channels, LMS);
         assert.deepEqual(decodeFallback(stream, width, height, channels, bitDepth), samples, `${width}x${height}x${channels} ${bitDepth}-bit`);
         assert.ok(stream.length <= 1 + n * (bitDepth / 8));
       }
@@ -99,7 +99,7 @@ test('tiny, odd-sized, constant-channel and extreme tiles round trip exactly', (
 
 test('pinned stream: a fixed photo crop codes to the same mode-4 bytes forever', async () => {
   const { samples } = await crop(path.join(SHARED_DATA, 'photos-train', 'wiki-002.png'), 200, 100, 64, 48);
-  const stream = encodeFallback(samples, 64, 48, 3);
+  const stream = encodeFallback(samples, 64, 48, 3, LMS);
   assert.equal(stream[0], LMS);
   assert.equal(stream.length, PINNED_LENGTH);
   assert.equal(sha256Hex(stream), PINNED_SHA256);
@@ -108,7 +108,7 @@ test('pinned stream: a fixed photo crop codes to the same mode-4 bytes forever',
 
 test('damaged mode-4 streams are corrupt-stream errors: truncations, bit flips, random bodies', async () => {
   const { samples } = await crop(path.join(SHARED_DATA, 'kodak', 'kodim05.png'), 100, 100, 40, 24);
-  const stream = encodeFallback(samples, 40, 24, 3);
+  const stream = encodeFallback(samples, 40, 24, 3, LMS);
   assert.equal(stream[0], LMS);
   const bad = (bytes: Uint8Array, what: string): void => {
     assert.throws(() => decodeFallback(bytes, 40, 24, 3, 8), CorruptStreamError, what);
@@ -125,7 +125,7 @@ test('damaged mode-4 streams are corrupt-stream errors: truncations, bit flips, 
     const body = Uint8Array.from({ length: 16 + 2 * random.nextInt(600) }, () => random.nextInt(256));
     bad(Uint8Array.of(LMS, ...body), `random body ${k}`);
   }
-  assert.throws(() => decodeFallback(Uint8Array.of(5, 0, 0), 1, 1, 1, 8), CorruptStreamError, 'mode 5 is unknown');
+  assert.throws(() => decodeFallback(Uint8Array.of(6, 0, 0), 1, 1, 1, 8), CorruptStreamError, 'mode 6 is unknown');
 });
 
 const PINNED_LENGTH = 4207;
