@@ -1,0 +1,34 @@
+/**
+ * The fallback coder's mode-5 golden streams (fixtures/golden/none-0-mode5-*.idf, written by
+ * scripts/make-golden-fallback.ts): they exist (grey, RGB, 16-bit RGB), and each really holds mode-5 streams (every
+ * tile's colour stream starts with its mode byte, constant or raw slivers aside). golden.test.ts decodes every golden
+ * bit-exactly; this test keeps the mode-5 ones from silently being some other mode's.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FALLBACK_MODE } from '../../src/codec/fallback-coder.js';
+import { readIdfHeader } from '../../src/container/index.js';
+import { FIXTURES } from '../helpers/paths.js';
+import type { GoldenEntry } from '../../scripts/golden-entry.js';
+
+const GOLDEN = path.join(FIXTURES, 'golden');
+const entries = JSON.parse(readFileSync(path.join(GOLDEN, 'golden.json'), 'utf8')) as GoldenEntry[];
+
+const CASCADE = FALLBACK_MODE.cascade;
+
+test('mode 5 has goldens (grey, RGB, 16-bit RGB), and their tiles are mode-5 streams', () => {
+  const own = entries.filter((e) => e.file.startsWith(`none-0-mode${CASCADE}-`));
+  assert.deepEqual(own.map((e) => `${e.channels}/${e.bitDepth}`).sort(), ['1/8', '3/16', '3/8']);
+  for (const entry of own) {
+    const bytes = readFileSync(path.join(GOLDEN, entry.file));
+    const header = readIdfHeader(bytes, { source: entry.file });
+    assert.ok(header.tiles.length > 1 && header.tiles.every((tile) => tile.fallback), entry.file);
+    // A fallback tile without alpha is one section: the colour planes' fallback stream, mode byte first.
+    const modes = header.tiles.map((tile) => bytes[tile.offset]!);
+    assert.ok(modes.every((mode) => mode === CASCADE || mode === FALLBACK_MODE.constant || mode === FALLBACK_MODE.raw), `${entry.file}: modes ${modes}`);
+    // The two full 16 x 16 tiles (of six) at least are predictive; slivers may be constant or raw.
+    assert.ok(modes.filter((mode) => mode === CASCADE).length >= 2, `${entry.file}: modes ${modes}`);
+  }
+});
