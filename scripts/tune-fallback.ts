@@ -67,5 +67,3 @@ for (const mode of modes) {
   const bps = (8 * bytes) / (set.length * TILE * TILE * 3);
   console.log(`mode ${mode}: ${bps.toFixed(4)} bits/sub-pixel on ${set.length} training tiles, ${seconds.toFixed(2)} s`);
 }
-const dump = (globalThis as any).T6DUMP as Float64Array | undefined;
-if (dump) console.log(Array.from({ length: 48 }, (_, b) => `${b}:${dump[2 * b + 1]}:${(dump[2 * b]! / Math.max(1, dump[2 * b + 1]!)).toFixed(0)}`).join(' '));
