@@ -6,13 +6,9 @@
 import { cdfPair } from './kernel-cdf';
 import {
   HALF_MU, HALF_WIDTH_MAX, INV_CDF_ONE, MAX_INT, MU_ONE, ONE, halfP, limitP, multP, musP, resultP, scalesP, symbolsP,
-  weightsP, wordsP,
+  weightsP,
 } from './kernel-memory';
-
-const WORD: f64 = 65536;
-const INV_WORD: f64 = 1.0 / 65536;
-/** A state must be below freq * XMAX_PER_FREQ before a symbol of frequency freq is pushed (2^36 / 2^24 * 2^16). */
-const XMAX_PER_FREQ: f64 = 268435456;
+import { renormalize, startWords, wordsWritten } from './kernel-put';
 
 // The interval interval() found.
 let start_: f64 = 0;
@@ -73,19 +69,13 @@ export function symbolInterval(i: i32, components: i32): f64 {
 export function encodeChunk(from: i32, components: i32): i32 {
   let a = load<f64>(resultP, 32);
   let b = load<f64>(resultP, 40);
-  let top: usize = wordsP;
+  startWords();
   let i = from;
   for (; i >= 0; i--) {
     if (!interval(i, components)) break;
     // encodePut (../rans-core.ts).
     const freq = freq_;
-    const xmax = freq * XMAX_PER_FREQ;
-    while (a >= xmax) {
-      const high = Math.floor(a * INV_WORD);
-      store<u16>(top, <u16>(<i32>(a - high * WORD)));
-      top += 2;
-      a = high;
-    }
+    a = renormalize(a, freq);
     const q = Math.floor(a / freq);
     a = q * ONE + (a - q * freq) + start_;
     const t = a;
@@ -94,6 +84,6 @@ export function encodeChunk(from: i32, components: i32): i32 {
   }
   store<f64>(resultP, a, 32);
   store<f64>(resultP, b, 40);
-  store<f64>(resultP, <f64>((top - wordsP) >> 1), 48);
+  store<f64>(resultP, wordsWritten(), 48);
   return i;
 }

@@ -6,13 +6,10 @@
  * (../mixture-slot-coder.ts) bit for bit; a symbol that escapes stops the run, and the host codes it.
  */
 import { windowTotal_ } from './kernel-context';
-import { HALF_MU, MU_ONE, ONE, resultP, symbolsP, weightsP, wordsP } from './kernel-memory';
+import { HALF_MU, MU_ONE, ONE, resultP, symbolsP, weightsP } from './kernel-memory';
+import { renormalize, startWords, wordsWritten } from './kernel-put';
 import { componentPair, lo_, nb_, rangeEnd, slotWindow } from './kernel-slot-model';
 
-const WORD: f64 = 65536;
-const INV_WORD: f64 = 1.0 / 65536;
-/** A state must be below freq * XMAX_PER_FREQ before a symbol of frequency freq is pushed (2^36 / 2^24 * 2^16). */
-const XMAX_PER_FREQ: f64 = 268435456;
 /**
  * Per symbol of a pair (A, B): three f64 arrays of 17 (16 components and an empty pad), the first rank of each
  * component's slots in the symbol's bin, one past its last rank, and (first slot - first rank) of its sub-range, so
@@ -23,9 +20,8 @@ const RANKS_B: usize = memory.data(3 * 17 * 8, 16);
 const END: usize = 17 * 8;
 const DELTA: usize = 2 * 17 * 8;
 
-// The bin of the last prepared symbol, and the word buffer's top.
+// The bin of the last prepared symbol.
 let j_ = 0;
-let top_: usize = 0;
 
 /**
  * Chunk symbol i's bin (to j_), frequency and rank table (at `ranks`).
@@ -68,17 +64,11 @@ let top_: usize = 0;
 
 /**
  * encodePut (../rans-core.ts) of a symbol of frequency f in bin j with rank table `ranks` onto state a, words to
- * top_. @returns the new state
+ * the word buffer (kernel-put.ts). @returns the new state
  */
 // @ts-ignore: decorator
 @inline function put(a: f64, f: f64, j: i32, ranks: usize, components: i32): f64 {
-  const xmax = f * XMAX_PER_FREQ;
-  while (a >= xmax) {
-    const high = Math.floor(a * INV_WORD);
-    store<u16>(top_, <u16>(<i32>(a - high * WORD)));
-    top_ += 2;
-    a = high;
-  }
+  a = renormalize(a, f);
   const q = Math.floor(a / f);
   const r = a - q * f;
   // The slot of rank r: the leak slot j for rank 0, else r + DELTA of the one component whose ranks hold r
@@ -104,7 +94,7 @@ let top_: usize = 0;
 export function encodeSlotChunk(from: i32, components: i32): i32 {
   let a = load<f64>(resultP, 32);
   let b = load<f64>(resultP, 40);
-  top_ = wordsP;
+  startWords();
   let i = from;
   while (i >= 0) {
     // Symbols i (lane a) and i - 1 (lane b) prepared first: their work overlaps.
@@ -127,6 +117,6 @@ export function encodeSlotChunk(from: i32, components: i32): i32 {
   }
   store<f64>(resultP, a, 32);
   store<f64>(resultP, b, 40);
-  store<f64>(resultP, <f64>((top_ - wordsP) >> 1), 48);
+  store<f64>(resultP, wordsWritten(), 48);
   return i;
 }
