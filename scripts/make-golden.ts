@@ -2,8 +2,9 @@
  * Writes the golden streams in fixtures/golden/: small `.idf` files per installed model (RGB in several tiles, RGBA,
  * 16-bit RGB) and per model-free layout (grey, fallback-only RGB, 16-bit grey + alpha), made from crops of real
  * photos, plus golden.json with the sha256 of the pixels each must decode to. Existing goldens are never rewritten:
- * a run only adds files for models that have none yet; `--rewrite` regenerates everything and is only for a new
- * container format version. Invariant: every entry of golden.json names a file here that decodes to its pixels.
+ * a run only adds files for the models (and the model-free layouts) that have none in the current format version, so
+ * a new model or a new format version gets its goldens beside the old ones. Invariant: every entry of golden.json
+ * names a file here that decodes to its pixels.
  */
 import { sha256Hex } from '../src/core/sha256.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -74,7 +75,9 @@ async function code(name: string, pixels: PixelBuffer, model: LoadedModel | null
 
 function writeGolden({ name, pixels, result }: Coded): GoldenEntry {
   const modelNumericId = result.model?.numericId ?? NO_MODEL_NUMERIC_ID;
-  const file = `${result.model ? `${result.model.id}-${modelNumericId}` : 'none-0'}-${name}.idf`;
+  // Version 1 files kept their original names; later versions' files carry the version.
+  const version = IDF_FORMAT_VERSION > 1 ? `v${IDF_FORMAT_VERSION}-` : '';
+  const file = `${version}${result.model ? `${result.model.id}-${modelNumericId}` : 'none-0'}-${name}.idf`;
   writeFileSync(path.join(GOLDEN, file), result.bytes);
   console.log(`${file}: ${result.bytes.length} bytes, ${result.learnedTiles} of ${result.tiles} tiles learned`);
   return {
@@ -107,11 +110,10 @@ async function modelGoldens(model: LoadedModel): Promise<Coded[]> {
 }
 
 async function main(): Promise<void> {
-  const rewrite = process.argv.includes('--rewrite');
   const listPath = path.join(GOLDEN, 'golden.json');
   mkdirSync(GOLDEN, { recursive: true });
-  const existing: GoldenEntry[] = !rewrite && existsSync(listPath) ? (JSON.parse(readFileSync(listPath, 'utf8')) as GoldenEntry[]) : [];
-  const covered = new Set(existing.map((entry) => entry.modelNumericId));
+  const existing: GoldenEntry[] = existsSync(listPath) ? (JSON.parse(readFileSync(listPath, 'utf8')) as GoldenEntry[]) : [];
+  const covered = new Set(existing.filter((entry) => entry.formatVersion === IDF_FORMAT_VERSION).map((entry) => entry.modelNumericId));
   const entries = [...existing];
   const grey = await crop('usc-sipi-misc/boat.512.png', 200, 200, 33, 17);
   if (!covered.has(NO_MODEL_NUMERIC_ID)) {

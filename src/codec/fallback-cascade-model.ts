@@ -1,5 +1,5 @@
 /**
- * The fallback coder's mode-5 model (decoders read it; the encoder switches to it from mode 4, see ENCODER_MODE in
+ * The fallback coder's mode-5 model (what the encoder writes, see ENCODER_MODE in
  * fallback-coder.ts): mode 4's blend, error stage, bias cancellation and
  * scale contexts, with a cascade of two NLMS predictors (mode 4's short one and a long one over 18 causal inputs:
  * ten neighbours and, for R and B, the steps of the pixel's already-coded G and R), blend weights from each

@@ -1,10 +1,10 @@
 /**
  * The fallback coder: what codes the planes and tiles the learned model cannot code, or codes worse (alpha, grey
  * images without a grey model, 16-bit low bytes, noise). A stream is a mode byte and its body: a constant group
- * (one value per channel), an adaptive predictive model through rANS (mode 4, the LMS model of
- * fallback-lms-model.ts, which the encoder writes; mode 5, the cascade model of fallback-cascade-model.ts, which
- * decoders read and the encoder is to write next; modes 3 and 1, the blend model of fallback-blend-model.ts and the
- * MED model of fallback-model.ts, which old files hold and which decode forever), or the raw samples; the encoder keeps the smallest, so a group never costs more
+ * (one value per channel), an adaptive predictive model through rANS (mode 5, the cascade model of
+ * fallback-cascade-model.ts, which the encoder writes; modes 4, 3 and 1, the LMS model of fallback-lms-model.ts, the
+ * blend model of fallback-blend-model.ts and the MED model of fallback-model.ts, which old files hold and which
+ * decode forever), or the raw samples; the encoder keeps the smallest, so a group never costs more
  * than its raw size plus one byte. Byte layout in src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for
  * bit, and a damaged stream is a CorruptStreamError, never a wrong image.
  */
@@ -30,11 +30,10 @@ export type PredictiveMode =
   | typeof FALLBACK_MODE.predictive | typeof FALLBACK_MODE.blend | typeof FALLBACK_MODE.lms | typeof FALLBACK_MODE.cascade;
 
 /**
- * The predictive mode the encoder writes: 4 (LMS) since it replaced mode 3 (and that mode 1), which still decode.
- * Mode 5 codes photos about 2% smaller; switching to it changes the bytes of new files with fallback tiles and makes
- * the learned models win fewer tiles, which tests outside the fallback coder pin (see the issue notes).
+ * The predictive mode the encoder writes: 5 (cascade), about 2% smaller than mode 4 on photos (PAYLOAD.md), which
+ * replaced mode 3, which replaced mode 1; all of them still decode.
  */
-export const ENCODER_MODE = FALLBACK_MODE.lms;
+export const ENCODER_MODE = FALLBACK_MODE.cascade;
 
 /** The model of predictive mode `mode` (1, 3, 4 or 5). */
 function modelFor(mode: number, width: number, channels: number, maxValue: number): FallbackSampleModel {
@@ -162,7 +161,7 @@ function smallest(mode: number, constant: number[] | null, samples: Samples, byt
  * Codes a plane group: `channels` interleaved channels (3 = RGB, coded with colour differences; any other count
  * channel by channel).
  * @param samples width * height * channels samples, Uint8Array for bitDepth 8, Uint16Array for 16
- * @param mode the predictive mode to try (default ENCODER_MODE, 4; 1 and 3 only to write old-style streams in tests, 5 the cascade mode)
+ * @param mode the predictive mode to try (default ENCODER_MODE, 5; 1, 3 and 4 only to write old-style streams in tests)
  * @returns the stream: 1 byte more than the smallest of the constant, predictive and raw bodies
  */
 export function encodeFallback(samples: Samples, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
@@ -219,7 +218,7 @@ export function decodeFallback(stream: Uint8Array, width: number, height: number
  * Codes the low bytes of 16-bit samples whose high bytes the decoder already has (coded by the learned model),
  * predicting each full sample from its decoded neighbours.
  * @param samples width * height * channels 16-bit samples
- * @param mode the predictive mode to try (default ENCODER_MODE, 4; 1 and 3 only to write old-style streams in tests, 5 the cascade mode)
+ * @param mode the predictive mode to try (default ENCODER_MODE, 5; 1, 3 and 4 only to write old-style streams in tests)
  */
 export function encodeLowBytes(samples: Uint16Array, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
   const low = new Uint8Array(samples.length);

@@ -15,9 +15,7 @@ import { writeIntegerIdf } from '../../src/engine/integer-idf-file.js';
 import { sha256Hex } from '../../src/core/sha256.js';
 import { MANIFEST, fixturePath, type ValidFixture } from '../image/fixture-manifest.js';
 import { tinyIntegerModel } from '../helpers/tiny-model.js';
-import { SHARED_DATA } from '../helpers/paths.js';
-import { createPixelBuffer } from '../../src/image/pixel-buffer.js';
-import { writeImage } from '../../src/image/write-image.js';
+import { FIXTURES } from '../helpers/paths.js';
 import { listModels } from '../../src/zoo/index.js';
 
 const workspaces = new CliWorkspaces('idfz-compress-');
@@ -165,16 +163,14 @@ test('the installed cifar10 model codes some tiles of a real photo; decompress f
     return;
   }
   const folder = workspace();
-  const kodim05 = await readImage(readFileSync(path.join(SHARED_DATA, 'kodak', 'kodim05.png')));
-  // The 128 x 128 of kodim05 at (640, 256): one of its 32 x 32 tiles codes smaller with cifar10 (id 4), the others
-  // with the fallback coder (mode 4 beats the model on every other 128 x 128 crop of kodim01-03, 05 and 23 tried).
-  const [left, top] = [640, 256];
-  const crop = new Uint8Array(128 * 128 * 3);
-  for (let y = 0; y < 128; y++) crop.set(kodim05.data.subarray(((top + y) * 768 + left) * 3, ((top + y) * 768 + left + 128) * 3), y * 128 * 3);
-  writeFileSync(path.join(folder, 'crop.png'), await writeImage(createPixelBuffer({ width: 128, height: 128, channels: 3, bitDepth: 8, data: crop }), 'png'));
+  // The cifar10 golden's 40 x 24 crop of a real photo in 16 x 16 tiles: cifar10 (id 4) codes two of its six tiles
+  // smaller, the fallback coder (mode 5) the others; on larger tiles of photos mode 5 wins them all.
+  const golden = path.join(FIXTURES, 'golden', 'v2-cifar10-4-rgb-40x24.idf');
+  assert.equal((await runCli(['decompress', golden, '-o', path.join(folder, 'crop.png'), '-q'])).code, 0);
+  const crop = (await pixelsOf(path.join(folder, 'crop.png'))).data;
   const files: Buffer[] = [];
   for (const threads of ['1', '2']) {
-    const result = await runCli(['compress', 'crop.png', '-o', `t${threads}.idf`, '--model', 'cifar10', '--tile-size', '32', '--threads', threads, '--json'], { cwd: folder });
+    const result = await runCli(['compress', 'crop.png', '-o', `t${threads}.idf`, '--model', 'cifar10', '--tile-size', '16', '--threads', threads, '--json'], { cwd: folder });
     assert.deepEqual([result.code, result.stderr], [0, '']);
     const summary = JSON.parse(result.stdout.toString()) as { model: string; learnedTiles: number; tiles: number };
     assert.equal(summary.model, 'cifar10');

@@ -1,6 +1,6 @@
 /**
- * The fallback coder's mode-5 golden streams (fixtures/golden/none-0-mode5-*.idf, written by
- * scripts/make-golden-fallback.ts): they exist (grey, RGB, 16-bit RGB), and each really holds mode-5 streams (every
+ * The fallback coder's mode-5 golden streams (fixtures/golden/none-0-mode5-*.idf, written before the encoder
+ * switched to mode 5): they exist (grey, RGB, 16-bit RGB), and each really holds mode-5 streams (every
  * tile's colour stream starts with its mode byte, constant or raw slivers aside). golden.test.ts decodes every golden
  * bit-exactly; this test keeps the mode-5 ones from silently being some other mode's.
  */

@@ -1,5 +1,5 @@
 /**
- * Fallback mode 4 (the LMS model the encoder writes): exact round trips on real images (photo and Kodak crops, a
+ * Fallback mode 4 (the LMS model, which the encoder wrote before mode 5 and which old files hold): exact round trips on real images (photo and Kodak crops, a
  * grey USC-SIPI image, RGBA and 16-bit fixtures), on tiny, odd-sized, constant-channel and extreme tiles; a pinned
  * stream; bits per sub-pixel on real crops that fail if the coder regresses; and damaged mode-4 streams that end in
  * a CorruptStreamError, never a hang or a wrong image.

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decompress } from '../../src/codec/index.js';
-import { readIdfHeader } from '../../src/container/index.js';
+import { IDF_FORMAT_VERSION, readIdfHeader } from '../../src/container/index.js';
 import { pixelBytes } from '../../src/image/pixel-buffer.js';
 import { readImage } from '../../src/image/read-image.js';
 import { findModelByNumericId, listModels, loadModel, NO_MODEL_NUMERIC_ID, type LoadedModel } from '../../src/zoo/index.js';
@@ -39,19 +39,22 @@ test('the goldens cover grey, RGB, RGBA, 16-bit, several tiles, fallback-only an
   const models = new Set(entries.filter((e) => e.modelNumericId !== NO_MODEL_NUMERIC_ID).map((e) => e.modelNumericId));
   assert.ok(models.has(1) && models.has(2), 'goldens of the cifar10 (1) and the first natural (2) model');
   for (const id of models) {
-    const own = entries.filter((e) => e.modelNumericId === id);
-    assert.deepEqual(own.map((e) => `${e.channels}/${e.bitDepth}`).sort(), ['3/16', '3/8', '4/8'], `model ${id}`);
-    assert.ok(own.every((e) => e.learnedTiles > 0 && e.tiles > 1), `model ${id}: learned tiles in several-tile files`);
+    for (const version of new Set(entries.filter((e) => e.modelNumericId === id).map((e) => e.formatVersion))) {
+      const own = entries.filter((e) => e.modelNumericId === id && e.formatVersion === version);
+      assert.deepEqual(own.map((e) => `${e.channels}/${e.bitDepth}`).sort(), ['3/16', '3/8', '4/8'], `model ${id}, version ${version}`);
+      assert.ok(own.every((e) => e.learnedTiles > 0 && e.tiles > 1), `model ${id}, version ${version}: learned tiles in several-tile files`);
+    }
   }
-  // Version 1 goldens stay forever (version 2's codec bytes are also pinned by format-version.test.ts).
+  // Every format version's files stay forever beside the next one's.
   assert.ok(entries.every((e) => e.formatVersion === 1 || e.formatVersion === 2));
-  assert.ok(entries.some((e) => e.formatVersion === 1), 'version 1 files keep decoding');
+  assert.ok([1, 2].every((version) => entries.some((e) => e.formatVersion === version)), 'version 1 and 2 files keep decoding');
 });
 
-test('every installed model has golden streams (run npm run golden after installing a model)', async () => {
+test('every installed model has golden streams in the current format version (run npm run golden after installing a model or changing the version)', async () => {
   const { models } = await listModels();
   for (const record of models.filter((r) => r.channels === 3)) {
-    assert.ok(entries.some((e) => e.modelNumericId === record.numericId), `model "${record.id}" (numeric id ${record.numericId}) has no golden stream`);
+    assert.ok(entries.some((e) => e.modelNumericId === record.numericId && e.formatVersion === IDF_FORMAT_VERSION),
+      `model "${record.id}" (numeric id ${record.numericId}) has no golden stream of format version ${IDF_FORMAT_VERSION}`);
   }
 });
 
