@@ -2,13 +2,14 @@
  * One tile's payload: the tile's colour planes (learned or fallback, the tile flag says which), the low bytes of
  * learned 16-bit colour, and the alpha plane, as sections with length prefixes (src/codec/PAYLOAD.md). The encoder
  * codes the colour both ways when a learned coder fits and keeps the smaller (big 8-bit tiles first probe the model
- * on a crop, learned-probe.ts, and keep the fallback without the full run when the model clearly loses). Invariant:
+ * on a crop, learned-probe.ts, and keep the fallback without the full run when the model clearly loses; constant
+ * colour planes never run the model, which cannot beat their fallback stream). Invariant:
  * a payload depends only on the tile's samples, the image format and the learned model, never on the thread or
  * kernel that coded it.
  */
 import { CorruptStreamError } from '../core/errors.js';
 import type { IdfFormatVersion } from '../container/index.js';
-import { decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type Samples } from './fallback-coder.js';
+import { decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, FALLBACK_MODE, type Samples } from './fallback-coder.js';
 import { learnedCoderLikelyLoses } from './learned-probe.js';
 import type { LearnedTileCoder } from './learned-tile-coder.js';
 import { cropTile, type TileShape } from './tile-layout.js';
@@ -139,7 +140,10 @@ export function encodeTilePayload(tile: Samples, shape: TileShape, format: TileF
   const { colour: inside, alpha } = splitAlpha(cropTile(tile, width, format.channels, insideWidth, insideHeight), format);
   const tail = alpha ? [encodeFallback(alpha, insideWidth, insideHeight, 1)] : [];
   const viaFallback = [encodeFallback(inside, insideWidth, insideHeight, cc), ...tail];
-  if (!learnedCoderFits(learned, format)) return { payload: frame(viaFallback), fallback: true };
+  // A constant colour group's fallback stream is a mode byte and one value per channel (at most 7 bytes); a learned
+  // stream is an rANS stream of at least 16 bytes (RansEncoder.finish), so the model cannot win and is not run.
+  const constant = viaFallback[0]![0] === FALLBACK_MODE.constant;
+  if (constant || !learnedCoderFits(learned, format)) return { payload: frame(viaFallback), fallback: true };
   const { colour } = splitAlpha(tile, format);
   let viaLearned: Uint8Array[];
   if (colour instanceof Uint8Array) {

@@ -1,7 +1,8 @@
 /**
  * Tile payloads with the texture test double as the learned model: the smaller of learned and fallback coding is
  * kept and flagged, alpha and 16-bit low bytes ride in their own sections (a constant alpha costs three bytes), a
- * coder with the wrong channel count is never used, and damaged sections are corrupt-stream errors.
+ * coder with the wrong channel count is never used, constant colour planes never run the learned coder, and damaged
+ * sections are corrupt-stream errors.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { createEngine } from '../../src/engine/index.js';
 import { decodeTilePayload, encodeTilePayload, type TileFormat } from '../../src/codec/tile-payload.js';
 import { cropTile, type TileShape } from '../../src/codec/tile-layout.js';
 import { encodeFallback } from '../../src/codec/fallback-coder.js';
+import type { LearnedTileCoder } from '../../src/codec/learned-tile-coder.js';
 import { createTextureTileCoder, texture } from './texture-tile-coder.js';
 
 const engine = createEngine({ kernel: 'reference' });
@@ -81,6 +83,35 @@ test('a learned coder with another channel count is never used', () => {
   assert.equal(roundTrip(grey, 32, 32, { channels: 1, bitDepth: 8 }, rgbCoder).fallback, true);
   assert.equal(roundTrip(grey, 32, 32, { channels: 1, bitDepth: 8 }, greyCoder).fallback, false);
   assert.equal(encodeTilePayload(grey, whole(32, 32), { channels: 1, bitDepth: 8 }, null).fallback, true);
+});
+
+test('constant colour planes are never given to the learned coder (it cannot beat 1 byte + one value per channel)', () => {
+  // Regression: a flat 8192 x 8192 image took 57 s to compress with a model and 7 s with --no-model, all of it
+  // spent probing the model on 4096 constant tiles (rANS streams are at least 16 bytes, so it never won).
+  const calls: string[] = [];
+  const spy: LearnedTileCoder = {
+    ...rgbCoder,
+    encodeTile(pixels, width, height, version) {
+      calls.push(`${width}x${height}`);
+      return rgbCoder.encodeTile(pixels, width, height, version);
+    },
+  };
+  const cases: [Uint8Array | Uint16Array, number, TileFormat][] = [
+    [tile(128, 128, 3, (_x, _y, c) => 10 + c, () => 0), 128, { channels: 3, bitDepth: 8 }],
+    [tile(32, 32, 4, () => 7, (x, y) => (x * y) & 0xff), 32, { channels: 4, bitDepth: 8 }],
+    [Uint16Array.from(tile(16, 16, 3, (_x, _y, c) => 200 + c, () => 0), (v) => v * 257), 16, { channels: 3, bitDepth: 16 }],
+  ];
+  for (const [samples, side, format] of cases) {
+    const coded = encodeTilePayload(samples, whole(side, side), format, spy);
+    assert.equal(coded.fallback, true);
+    assert.deepEqual(coded.payload, encodeTilePayload(samples, whole(side, side), format, null).payload);
+    assert.deepEqual(decodeTilePayload(coded.payload, true, whole(side, side), format, spy), samples);
+  }
+  assert.deepEqual(calls, []);
+  // One sample off: the tile is no longer constant and the learned coder is tried again.
+  const almost = tile(32, 32, 3, (x, y, c) => (x === 5 && y === 9 ? 11 : 10) + c, () => 0);
+  encodeTilePayload(almost, whole(32, 32), { channels: 3, bitDepth: 8 }, spy);
+  assert.deepEqual(calls, ['32x32']);
 });
 
 test('padding: the learned coder sees the whole tile, the rest only the inside part, which is what decodes', () => {
