@@ -14,6 +14,8 @@ export interface CliContext {
   readonly stdin: Readable;
   /** Whether stderr is a terminal (pretty logs, progress bars). */
   readonly stderrIsTTY: boolean;
+  /** Whether stdout is a terminal: binary outputs (.idf files, images) refuse to go there. Default false. */
+  readonly stdoutIsTTY?: boolean;
   /** Working directory that relative paths resolve against. */
   readonly cwd: string;
 }
@@ -25,6 +27,7 @@ export function processContext(): CliContext {
     stderr: process.stderr,
     stdin: process.stdin,
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
   };
 }

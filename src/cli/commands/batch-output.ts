@@ -1,8 +1,8 @@
 /**
  * What the batch commands (compress, decompress, convert, info) share (not a command itself): reading each input
  * (a file or `-`, stdin), where its output goes (`-o` file, `-o` folder, `-o -` stdout, or beside the input with a
- * new extension), writing it atomically or to stdout, and running a batch that goes on past a bad file and exits 1
- * at the end, as their `--help` says.
+ * new extension), writing it atomically or to stdout (never to a terminal: their outputs are binary), and running a
+ * batch that goes on past a bad file and exits 1 at the end, as their `--help` says.
  */
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
@@ -18,17 +18,25 @@ import { readInput } from '../../core/read-input.js';
 /** Where each input goes: stdout, one file, a folder that receives `<input name><extension>`, or beside it. */
 export type BatchTarget = { kind: 'stdout' } | { kind: 'file'; path: string } | { kind: 'folder'; path: string } | { kind: 'beside' };
 
+/** The stdout target, unless stdout is a terminal (binary bytes there garble it, as gzip and zstd also refuse). */
+function stdoutTarget(ctx: CliContext): BatchTarget {
+  if (ctx.stdoutIsTTY === true) {
+    throw new UsageError('stdout is a terminal, which cannot take binary output; redirect it (> file or | program) or give -o a file name');
+  }
+  return { kind: 'stdout' };
+}
+
 /**
  * Works out the target from the inputs and `-o`.
- * @throws UsageError for "-" twice, `-o -` with several inputs, several inputs with `-o` that is not a folder, or a
- *   folder `-o` for "-"
+ * @throws UsageError for "-" twice, `-o -` with several inputs, several inputs with `-o` that is not a folder, a
+ *   folder `-o` for "-", or a stdout target (`-o -`, or "-" without -o) when stdout is a terminal
  */
 export async function batchTarget(ctx: CliContext, inputs: readonly string[], output: string | undefined): Promise<BatchTarget> {
   if (inputs.filter((input) => input === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
-  if (output === undefined) return inputs.length === 1 && inputs[0] === '-' ? { kind: 'stdout' } : { kind: 'beside' };
+  if (output === undefined) return inputs.length === 1 && inputs[0] === '-' ? stdoutTarget(ctx) : { kind: 'beside' };
   if (output === '-') {
     if (inputs.length > 1) throw new UsageError(`-o - writes one file to stdout, but ${inputs.length} inputs were given`);
-    return { kind: 'stdout' };
+    return stdoutTarget(ctx);
   }
   const resolved = path.resolve(ctx.cwd, output);
   const isFolder = await stat(resolved).then((info) => info.isDirectory(), () => false);
