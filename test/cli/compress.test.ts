@@ -200,4 +200,6 @@ test('compress --help documents the options and the exit status', async () => {
   for (const option of ['-o, --output <path>', '--model <id|path>', '--no-model', '--threads <n>', '--tile-size <n>', '--max-pixels <n>', '-f, --force', '--json', 'Exit status']) {
     assert.ok(result.stdout.toString().includes(option), option);
   }
+  // It names the default model (the README's and `idfz models`'), not just "the installed default model".
+  assert.match(result.stdout.toString(), /\(default:\s+natural\s+for\s+RGB\s+images,\s+natural-grey\s+for\s+grey\s+ones,\s+where\s+installed;\s+else\s+the\s+fallback\s+coder\)/);
 });

@@ -1,6 +1,7 @@
 /**
  * `idfz models`: the installed models (whatever the package's models/ holds) and those of --dir, as a table and as
- * JSON; a broken model folder is a warning while the others are listed.
+ * JSON (the installed table ends with the default models); a broken model folder is a warning while the others are
+ * listed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
-import { installedModelsFolder, listModels } from '../../src/zoo/index.js';
+import { DEFAULT_GREY_MODEL_ID, DEFAULT_MODEL_ID, defaultModel, installedModelsFolder, listModels } from '../../src/zoo/index.js';
 import { writeTextureModel } from '../codec/texture-tile-coder.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'idfz-models-'));
@@ -40,4 +41,18 @@ test('models --dir: a table of the models, a warning for a broken folder, and "n
   mkdirSync(path.join(root, 'empty'));
   const empty = await runCli(['models', '--dir', 'empty'], { cwd: root });
   assert.deepEqual([empty.code, empty.stdout.toString()], [0, `no models in ${path.join(root, 'empty')}\n`]);
+});
+
+test('models: the installed table ends with the models compress uses without --model, for RGB and for grey', async () => {
+  const result = await runCli(['models']);
+  assert.equal(result.code, 0);
+  const lines = result.stdout.toString().trimEnd().split('\n');
+  const rgb = await defaultModel(3);
+  const grey = await defaultModel(1);
+  const expected = (id: string | undefined, kind: string, wanted: string): string =>
+    id ? `default for ${kind} images (compress without --model): ${id}` : `default for ${kind} images (compress without --model): none (${wanted} is not installed), the fallback coder`;
+  assert.deepEqual(lines.slice(-2), [expected(rgb?.id, 'RGB', DEFAULT_MODEL_ID), expected(grey?.id, 'grey', DEFAULT_GREY_MODEL_ID)]);
+  assert.equal(rgb?.id, 'natural', 'the shipped RGB default, as the README says');
+  const other = await runCli(['models', '--dir', 'models'], { cwd: root });
+  assert.doesNotMatch(other.stdout.toString(), /default for/, '--dir folders are not what compress uses');
 });

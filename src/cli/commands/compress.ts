@@ -17,7 +17,7 @@ import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE
 import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS } from '../../container/index.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
-import { defaultModel, loadModel, resolveModel, type LoadedModel } from '../../zoo/index.js';
+import { DEFAULT_GREY_MODEL_ID, DEFAULT_MODEL_ID, defaultModel, loadModel, resolveModel, type LoadedModel } from '../../zoo/index.js';
 
 interface CompressFlags {
   output?: string;
@@ -114,7 +114,7 @@ export const compressCommand: CommandFactory = (ctx, state) =>
     .description('compress images (PNG, JPEG, WebP, TIFF, GIF, AVIF, PNM; "-" = stdin) into .idf files, losslessly')
     .argument('<inputs...>', 'image files, or "-" for standard input')
     .option('-o, --output <path>', 'output file ("-" = stdout), or an existing folder for several inputs (default: each input with the extension .idf; stdout for "-")')
-    .option('--model <id|path>', 'model id (see idfz models) or the path of a model folder (default: the installed default model)')
+    .option('--model <id|path>', `model id (see idfz models) or the path of a model folder (default: ${DEFAULT_MODEL_ID} for RGB images, ${DEFAULT_GREY_MODEL_ID} for grey ones, where installed; else the fallback coder)`)
     .option('--no-model', 'code every tile with the fallback coder (faster; the file decodes without any model)')
     .option('--threads <n>', 'threads that code tiles (the output does not depend on it)', integerIn('--threads', 1, MAX_THREADS), defaultThreads())
     .option('--tile-size <n>', 'tile width and height in pixels, rounded up to the model\'s multiple', integerIn('--tile-size', 1, MAX_TILE_SIZE), DEFAULT_TILE_SIZE)

@@ -1,12 +1,12 @@
 /**
  * `idfz models [--dir FOLDER] [--json]`: the installed models (or those in FOLDER) with their ids, fixed numeric
- * ids, channels and descriptions, as a table or one JSON array. A broken model folder is a warning on stderr; the
- * other models are still listed.
+ * ids, channels and descriptions, as a table or one JSON array; the installed table ends with the models compress
+ * uses without --model. A broken model folder is a warning on stderr; the other models are still listed.
  */
 import { Command } from 'commander';
 import path from 'node:path';
 import type { CommandFactory } from '../command.js';
-import { installedModelsFolder, listModels } from '../../zoo/index.js';
+import { DEFAULT_GREY_MODEL_ID, DEFAULT_MODEL_ID, defaultModel, installedModelsFolder, listModels } from '../../zoo/index.js';
 
 interface ModelsFlags {
   dir?: string;
@@ -36,4 +36,10 @@ export const modelsCommand: CommandFactory = (ctx) =>
       ])];
       const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
       for (const row of rows) ctx.stdout.write(`${row.map((cell, column) => (column < row.length - 1 ? cell.padEnd(widths[column]!) : cell)).join('  ')}\n`);
+      if (flags.dir !== undefined) return; // compress picks its default among the installed models only
+      for (const [kind, channels, wanted] of [['RGB', 3, DEFAULT_MODEL_ID], ['grey', 1, DEFAULT_GREY_MODEL_ID]] as const) {
+        const record = await defaultModel(channels, root);
+        const model = record ? record.id : `none (${wanted} is not installed), the fallback coder`;
+        ctx.stdout.write(`default for ${kind} images (compress without --model): ${model}\n`);
+      }
     });
