@@ -19,6 +19,8 @@ export interface ReadInputOptions {
   maxBytes?: number;
   /** Name in error messages; default the source itself, or `stdin` for `-`. */
   name?: string;
+  /** What the input should be, for the message about a folder; default `an image file`. */
+  expected?: string;
 }
 
 function tooLarge(name: string, size: number | string, maxBytes: number): LimitError {
@@ -43,7 +45,7 @@ export async function readInput(source: string, options: ReadInputOptions = {}):
     const handle = await open(source, 'r');
     try {
       const stat = await handle.stat();
-      if (stat.isDirectory()) throw new BadInputError(`${name}: is a folder, expected an image file`);
+      if (stat.isDirectory()) throw new BadInputError(`${name}: is a folder, expected ${options.expected ?? 'an image file'}`);
       if (!stat.isFile()) return await readStream(handle.createReadStream({ autoClose: false }), name, maxBytes);
       if (stat.size > maxBytes) throw tooLarge(name, stat.size, maxBytes);
       const bytes = Buffer.allocUnsafe(stat.size);
@@ -53,7 +55,7 @@ export async function readInput(source: string, options: ReadInputOptions = {}):
       await handle.close();
     }
   } catch (error) {
-    throw asInputError(error, name);
+    throw asInputError(error, name, options.expected ?? 'an image file');
   }
 }
 
@@ -70,7 +72,7 @@ async function readStream(stream: Readable, name: string, maxBytes: number): Pro
 }
 
 /** Maps a file-system error to one line the user can act on; our own errors pass through. */
-function asInputError(error: unknown, name: string): unknown {
+function asInputError(error: unknown, name: string, expected: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
@@ -78,7 +80,7 @@ function asInputError(error: unknown, name: string): unknown {
     case 'ENOTDIR':
       return new BadInputError(`${name}: no such file (a part of the path is not a folder)`, { cause: error });
     case 'EISDIR':
-      return new BadInputError(`${name}: is a folder, expected an image file`, { cause: error });
+      return new BadInputError(`${name}: is a folder, expected ${expected}`, { cause: error });
     case 'EACCES':
     case 'EPERM':
       return new BadInputError(`${name}: permission denied; check the file's permissions`, { cause: error });

@@ -95,6 +95,16 @@ test('corrupt and truncated files: one line naming the file, exit 1, no output; 
   assert.deepEqual(listing(folder), ['flipped.idf', 'original.png', 'photo.idf', 'photo.png', 'short.idf', 'text.idf']);
 });
 
+test('a folder given to decompress or info: one line that asks for an .idf file, not an image', async () => {
+  const folder = workspace();
+  mkdirSync(path.join(folder, 'sub'));
+  for (const command of ['decompress', 'info']) {
+    const result = await runCli([command, 'sub'], { cwd: folder });
+    assert.equal(result.code, 1, command);
+    assertOneLine(result, /^idfz: sub: is a folder, expected an \.idf file$/);
+  }
+});
+
 test('a file whose model is not installed names it; the wrong model under its numeric id is refused by name', async () => {
   const folder = workspace();
   const model = await loadModel(await readModelFolder(writeTextureModel(path.join(folder, 'models'), 'texture', 101, { channels: 3, sizeMultiple: 4, scaleIndex: 0 })));

@@ -50,4 +50,5 @@ test('missing files, folders and paths through a file are one-line BadInputError
     await assert.rejects(readInput(source), (error: Error) => error instanceof BadInputError && message.test(error.message) && !error.message.includes('\n'), source);
   }
   await assert.rejects(readInput(folder, { name: 'shown' }), /^BadInputError: shown: is a folder/);
+  await assert.rejects(readInput(folder, { name: 'shown', expected: 'an .idf file' }), /^BadInputError: shown: is a folder, expected an \.idf file$/);
 });

@@ -55,10 +55,11 @@ export function inputName(input: string): string {
 
 /**
  * Reads one input: the file (relative to the working directory) or, for "-", standard input.
+ * @param expected what the input should be, for the message about a folder (default `an image file`)
  * @throws what readInput throws (BadInputError for a missing or unreadable file, LimitError for a huge one)
  */
-export async function readBatchInput(ctx: CliContext, input: string): Promise<Buffer> {
-  return readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name: inputName(input) });
+export async function readBatchInput(ctx: CliContext, input: string, expected?: string): Promise<Buffer> {
+  return readInput(input === '-' ? '-' : path.resolve(ctx.cwd, input), { stdin: ctx.stdin, name: inputName(input), expected });
 }
 
 /**

@@ -59,7 +59,7 @@ async function decompressOne(
 ): Promise<void> {
   const started = performance.now();
   const name = inputName(input);
-  const bytes = await readBatchInput(ctx, input);
+  const bytes = await readBatchInput(ctx, input, 'an .idf file');
   let model: LoadedModel | null = null;
   const pixels = await decompress(bytes, {
     resolveModel: async (numericId, prefix) => (model = await models.find(name, numericId, prefix)),

@@ -62,7 +62,7 @@ function asText(info: ReturnType<typeof describe>): string {
 
 async function infoOne(ctx: CliContext, input: string, flags: InfoFlags): Promise<void> {
   const name = inputName(input);
-  const bytes = await readBatchInput(ctx, input);
+  const bytes = await readBatchInput(ctx, input, 'an .idf file');
   const header = readIdfHeader(bytes, { source: name, maxPixels: Number.MAX_SAFE_INTEGER });
   const installed = header.modelId === NO_MODEL_NUMERIC_ID ? null : await findModelByNumericId(header.modelId);
   const info = describe(name, bytes.length, header, installed);
