@@ -28,6 +28,8 @@ export interface ImageMetadata {
   readonly iptc?: Uint8Array;
   /** EXIF orientation tag 1..8 when present and not 1 (never applied: the pixels are in stored order). */
   readonly orientation?: number;
+  /** Frames (GIF, WebP) or pages (TIFF) in the file when more than one; only the first is read. */
+  readonly pages?: number;
 }
 
 interface PixelBufferBase {

@@ -78,13 +78,15 @@ function metadataOf(meta: Metadata, format: SourceFormat): ImageMetadata {
     ...(meta.xmp ? { xmp: new Uint8Array(meta.xmp) } : {}),
     ...(meta.iptc ? { iptc: new Uint8Array(meta.iptc) } : {}),
     ...(meta.orientation !== undefined && meta.orientation !== 1 ? { orientation: meta.orientation } : {}),
+    ...(meta.pages !== undefined && meta.pages > 1 ? { pages: meta.pages } : {}),
   };
 }
 
 /**
  * Reads an image file's bytes into a PixelBuffer of the stored samples. Palette images come back as RGB or RGBA,
  * 1-, 2- and 4-bit grey as 8-bit (0..255, exactly scaled), GIF as RGBA (its first frame), multi-page TIFF as its
- * first page. ICC profile, EXIF, XMP, IPTC and the EXIF orientation are returned in `metadata`, never applied.
+ * first page. ICC profile, EXIF, XMP, IPTC, the EXIF orientation and the count of frames or pages (when more than one)
+ * are returned in `metadata`, never applied.
  * @param bytes the whole file
  * @throws {BadInputError} empty, not an image, unsupported format (SVG, BMP, HEIC, ...), unsupported colour space
  *   (CMYK, Lab, ...) or sample type (float, signed, 32-bit), zero size, damaged or truncated data

@@ -62,13 +62,15 @@ test('errors name the input, default "input"', async () => {
   await assert.rejects(readImage(new Uint8Array(0), { name: 'stdin' }), /^BadInputError: stdin: the file is empty/);
 });
 
-test('a multi-page TIFF reads as its first page', async () => {
+test('a multi-page TIFF reads as its first page, and its metadata counts the pages', async () => {
   const pages = Uint8Array.from({ length: 4 * 6 }, (_, i) => i * 10);
   const tiff = await sharp(pages, { raw: { width: 4, height: 6, channels: 1, pageHeight: 3 } }).toColourspace('b-w').tiff({ compression: 'deflate' }).toBuffer();
   assert.equal((await sharp(tiff).metadata()).pages, 2);
   const first = await readImage(tiff);
   assert.deepEqual([first.width, first.height, first.channels], [4, 3, 1]);
   assert.deepEqual(first.data, pages.subarray(0, 12));
+  assert.equal(first.metadata?.pages, 2, 'the pages left out are counted, so commands can say so');
+  assert.equal((await readImage(await sharp(pages, { raw: { width: 4, height: 6, channels: 1 } }).toColourspace('b-w').tiff().toBuffer())).metadata?.pages, undefined);
 });
 
 /** A minimal uncompressed 2x2 grey TIFF with the given BitsPerSample and SampleFormat (1 uint, 2 int, 3 float). */

@@ -1,7 +1,8 @@
 /**
  * `idfz compress IN... [-o OUT] [--model ID|PATH | --no-model] [--threads N] [--tile-size N] [--max-pixels N] [-f]
  * [--json]`: images (or `-`, stdin) to `.idf` files, `photo.png` -> `photo.idf` by default. Outputs are written
- * atomically and never replace a file without -f; a batch goes on past a bad file and exits 1 at the end. Without
+ * atomically and never replace a file without -f; a batch goes on past a bad file and exits 1 at the end. What the
+ * .idf file does not keep (frames after the first, ICC profile, EXIF, orientation) is a warning. Without
  * --model the installed default model is used, or the fallback coder alone when none is installed.
  */
 import { Command } from 'commander';
@@ -11,6 +12,7 @@ import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { withTilePools } from './batch-tile-pools.js';
+import { warnAboutUnstoredMetadata } from './unstored-metadata.js';
 import { UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, type TilePoolCache } from '../../codec/index.js';
@@ -80,6 +82,7 @@ async function compressOne(
   const maxPixels = Math.max(flags.maxPixels, CONTAINER_MAX_PIXELS);
   const result = await compress(pixels, { model, threads: flags.threads, tileSize: flags.tileSize, maxPixels, pools });
   const output = await writeBatchOutput(ctx, input, target, '.idf', result.bytes, flags.force === true);
+  warnAboutUnstoredMetadata(name, output, pixels);
   const seconds = (performance.now() - started) / 1000;
   const summary = {
     input: name,

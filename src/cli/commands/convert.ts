@@ -10,9 +10,10 @@ import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { imageFormatOption, imageOutputFormat } from './image-output-format.js';
+import { warnAboutUnstoredMetadata } from './unstored-metadata.js';
 import { log } from '../../core/log.js';
 import { extensionFor, type OutputFormat } from '../../image/image-format.js';
-import { describePixels, type PixelBuffer } from '../../image/pixel-buffer.js';
+import { describePixels } from '../../image/pixel-buffer.js';
 import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
 import { writeImage } from '../../image/write-image.js';
 
@@ -23,21 +24,13 @@ interface ConvertFlags {
   maxPixels: number;
 }
 
-function warnAboutMetadata(input: string, output: string, pixels: PixelBuffer): void {
-  const meta = pixels.metadata;
-  if (!meta) return;
-  const dropped = [meta.icc && 'ICC profile', meta.exif && 'EXIF', meta.xmp && 'XMP', meta.iptc && 'IPTC'].filter(Boolean);
-  if (meta.orientation !== undefined) dropped.push(`orientation ${meta.orientation} (not applied: pixels stay in stored order)`);
-  if (dropped.length > 0) log.warn({ input, output }, `${input}: not copied to ${output}: ${dropped.join(', ')}`);
-}
-
 async function convertOne(ctx: CliContext, input: string, target: BatchTarget, flags: ConvertFlags, fileFormat: OutputFormat): Promise<void> {
   const name = inputName(input);
   const bytes = await readBatchInput(ctx, input);
   const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name });
   const encoded = await writeImage(pixels, fileFormat);
   const shown = await writeBatchOutput(ctx, input, target, extensionFor(fileFormat, pixels.channels), encoded, flags.force === true);
-  warnAboutMetadata(name, shown, pixels);
+  warnAboutUnstoredMetadata(name, shown, pixels);
   log.debug({ input: name, format: fileFormat, bytes: encoded.length }, `${name}: ${describePixels(pixels)} written as ${fileFormat}`);
 }
 
