@@ -29,7 +29,8 @@ function stdoutTarget(ctx: CliContext): BatchTarget {
 /**
  * Works out the target from the inputs and `-o`.
  * @throws UsageError for "-" twice, `-o -` with several inputs, several inputs with `-o` that is not a folder, a
- *   folder `-o` for "-", or a stdout target (`-o -`, or "-" without -o) when stdout is a terminal
+ *   folder `-o` for "-", an `-o` ending with a slash that is not an existing folder, or a stdout target (`-o -`, or
+ *   "-" without -o) when stdout is a terminal
  */
 export async function batchTarget(ctx: CliContext, inputs: readonly string[], output: string | undefined): Promise<BatchTarget> {
   if (inputs.filter((input) => input === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
@@ -44,6 +45,8 @@ export async function batchTarget(ctx: CliContext, inputs: readonly string[], ou
     if (inputs.includes('-')) throw new UsageError(`-o ${output} is a folder, which cannot name the output of "-"; give a file name`);
     return { kind: 'folder', path: resolved };
   }
+  // path.resolve drops a trailing slash: without this check `-o out/` would write a file named out.
+  if (/[\\/]$/.test(output)) throw new UsageError(`-o ${output}: no such folder; create it first, or give a file name without the trailing slash`);
   if (inputs.length > 1) throw new UsageError(`-o ${output}: with ${inputs.length} inputs, -o must be an existing folder`);
   return { kind: 'file', path: resolved };
 }

@@ -2,6 +2,7 @@
  * batchTarget and the batch commands (src/cli/commands/batch-output.ts) seen from a terminal: binary output (an .idf
  * file, an image) is refused when stdout is a terminal, before any input is read, with one line and exit 2, as gzip
  * and zstd do; the same commands write to stdout when it is a pipe or a file, and text commands (info) still print.
+ * An -o that ends with a slash names a folder: one that does not exist is an error, never a file of that name.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +79,22 @@ test('compress, decompress and convert refuse to write binary to a terminal (exi
     const info = await run(['info', idf], true, cwd);
     assert.equal(info.code, 0, info.stderr);
     assert.match(info.stdout.toString(), /image: 40 x 24, RGB, 8-bit/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('-o ending with a slash is a folder: an existing one receives the outputs, a missing one is a usage error (no file "out")', async () => {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'idfz-batch-'));
+  try {
+    const ctx: CliContext = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), stderrIsTTY: false, cwd };
+    await assert.rejects(batchTarget(ctx, ['a.png'], 'out/'), (error) => error instanceof UsageError && error.message === '-o out/: no such folder; create it first, or give a file name without the trailing slash');
+    assert.deepEqual(await batchTarget(ctx, ['a.png'], `.${path.sep}`), { kind: 'folder', path: cwd });
+    const idf = path.join(FIXTURES, 'golden', 'none-0-rgb-40x24.idf');
+    const result = await run(['decompress', idf, '-o', 'out/'], false, cwd);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^idfz: -o out\/: no such folder; create it first, or give a file name without the trailing slash\n$/);
+    assert.deepEqual(readdirSync(cwd), []);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
