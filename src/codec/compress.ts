@@ -1,8 +1,9 @@
 /**
  * compress: a PixelBuffer -> `.idf` bytes. The image is padded to the learned model's size multiple (edge
  * replication, recorded in the header), cut into tiles, and each tile is coded on the tile pool (learned colour or
- * fallback, whichever is smaller; alpha and 16-bit low bytes always by the fallback coder). Invariant: the bytes
- * depend only on the pixels, the model and the tile size; never on the thread count or the engine kernel.
+ * fallback, whichever is smaller; alpha and 16-bit low bytes always by the fallback coder). An image that fits
+ * maxPixels only without that padding is coded without the model. Invariant: the bytes depend only on the pixels,
+ * the model, the tile size and maxPixels; never on the thread count or the engine kernel.
  */
 import { LimitError, ModelError } from '../core/errors.js';
 import { DEFAULT_MAX_PIXELS, IDF_FORMAT_VERSION, pixelChecksum, writeIdf, type IdfTileInput } from '../container/index.js';
@@ -29,7 +30,10 @@ export interface CompressOptions {
   readonly kernel?: KernelName;
   /** Tile side in pixels, 1..4096 (rounded up to the model's size multiple); default DEFAULT_TILE_SIZE. */
   readonly tileSize?: number;
-  /** Largest padded width x height accepted; default the container's DEFAULT_MAX_PIXELS (2^28). */
+  /**
+   * Largest padded width x height accepted; default the container's DEFAULT_MAX_PIXELS (2^26). An image the model's
+   * padding would take past it, but that fits unpadded, is coded without the model.
+   */
   readonly maxPixels?: number;
 }
 
@@ -50,7 +54,7 @@ export interface CompressResult {
 /**
  * Compresses an image.
  * @throws ModelError when the model cannot be loaded or its coder disagrees with its manifest
- * @throws LimitError when the padded image has more than maxPixels pixels
+ * @throws LimitError when the image has more than maxPixels pixels
  */
 export async function compress(pixels: PixelBuffer, options: CompressOptions = {}): Promise<CompressResult> {
   // New files are written in the newest format version (its learned tiles code mixtures with component slots).
@@ -70,7 +74,11 @@ export async function compress(pixels: PixelBuffer, options: CompressOptions = {
     const layout = planTileLayout(pixels.width, pixels.height, pool.learned?.sizeMultiple ?? 1, options.tileSize ?? DEFAULT_TILE_SIZE);
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
     if (layout.paddedWidth * layout.paddedHeight > maxPixels) {
-      throw new LimitError(`${layout.paddedWidth} x ${layout.paddedHeight} padded image exceeds the limit of ${maxPixels} pixels`);
+      if (!model || pixels.width * pixels.height > maxPixels) {
+        throw new LimitError(`${layout.paddedWidth} x ${layout.paddedHeight} padded image exceeds the limit of ${maxPixels} pixels`);
+      }
+      // Only the model's padding goes past the limit: without the model nothing is padded.
+      return await compress(pixels, { ...options, model: null });
     }
     const count = layout.tilesAcross * layout.tilesDown;
     const tiles: IdfTileInput[] = new Array<IdfTileInput>(count);

@@ -137,9 +137,16 @@ test('an integer IDF model: wasm and reference kernels, 1 and 2 threads, give id
   assert.deepEqual(files[2], files[0]);
 });
 
-test('maxPixels bounds the padded image', async () => {
+test('maxPixels bounds the padded image: an image that fits only unpadded is coded without the model, one that does not fit is refused', async () => {
   const pixels = createPixelBuffer({ width: 30, height: 10, channels: 3, bitDepth: 8, data: textureCheckerboard(30, 10, 3, 32) });
-  await assert.rejects(compress(pixels, { model: rgbModel, learnedCoder: TEXTURE_CODER, maxPixels: 300 }), LimitError, 'padded to 32 x 12');
-  await compress(pixels, { model: rgbModel, learnedCoder: TEXTURE_CODER, maxPixels: 384 });
-  await compress(pixels, { maxPixels: 300 });
+  const padded = await compress(pixels, { model: rgbModel, learnedCoder: TEXTURE_CODER, maxPixels: 384 });
+  assert.deepEqual([padded.layout.paddedWidth, padded.layout.paddedHeight], [32, 12], 'padded to the model\'s multiple of 4');
+  // Regression: an 8100 x 8285 photo (under the default 2^26 pixels) was refused because the model pads it to
+  // 8104 x 8288; it fits unpadded, so it is coded without the model and decodes within the same limit.
+  const fits = await compress(pixels, { model: rgbModel, learnedCoder: TEXTURE_CODER, maxPixels: 300 });
+  assert.deepEqual([fits.layout.paddedWidth, fits.layout.paddedHeight, fits.model, fits.learnedTiles], [30, 10, null, 0]);
+  assert.deepEqual(fits.bytes, (await compress(pixels, { maxPixels: 300 })).bytes);
+  assert.deepEqual((await decompress(fits.bytes, { resolveModel, learnedCoder: TEXTURE_CODER, maxPixels: 300 })).data, pixels.data);
+  await assert.rejects(compress(pixels, { model: rgbModel, learnedCoder: TEXTURE_CODER, maxPixels: 299 }), LimitError);
+  await assert.rejects(compress(pixels, { maxPixels: 299 }), LimitError);
 });
