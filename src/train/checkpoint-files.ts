@@ -94,11 +94,17 @@ export function writeSpecFile(dir: string, kind: CheckpointKind, spec: unknown):
 
 /**
  * The unchecked `spec` of `dir`'s spec.json (the caller checks it against its own schema).
- * @throws ModelError when there is no spec.json, or it is not of this kind and version 1
+ * @throws ModelError when there is no spec.json (naming `dir`/checkpoint when that is a checkpoint), or it is not of
+ *   this kind and version 1
  */
 export function readSpecFile(dir: string, kind: CheckpointKind): unknown {
   const file = path.join(dir, 'spec.json');
-  if (!existsSync(file)) throw new ModelError(`${dir}: not a ${kind.folder} (no spec.json); train one with \`${kind.trainCommand} --out ${dir}\``);
+  if (!existsSync(file)) {
+    // A model folder written by export keeps its float checkpoint in checkpoint/ (models/natural/checkpoint).
+    const inner = path.join(dir, 'checkpoint');
+    if (existsSync(path.join(inner, 'spec.json'))) throw new ModelError(`${dir}: not a ${kind.folder} (no spec.json), but ${inner} is one: pass that folder`);
+    throw new ModelError(`${dir}: not a ${kind.folder} (no spec.json); train one with \`${kind.trainCommand} --out ${dir}\``);
+  }
   const parsed = readJsonFile(file) as { format?: unknown; version?: unknown; spec?: unknown } | null;
   if (parsed?.format !== kind.format || parsed.version !== 1 || !parsed.spec) {
     throw new ModelError(`${file}: not an idfz ${kind.name} checkpoint (format ${kind.format}, version 1)`);

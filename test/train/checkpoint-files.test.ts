@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -58,6 +58,10 @@ test('spec.json: one line with format and version 1; a folder without it, or of 
   withFolder((dir) => {
     assert.equal(hasSpecFile(dir), false);
     assert.throws(() => readSpecFile(dir, KIND), isModelError(/: not a test checkpoint folder \(no spec\.json\); train one with `idfz test train --out .*`$/));
+    // A model folder (models/natural) holds its checkpoint in checkpoint/: the message points there instead.
+    mkdirSync(path.join(dir, 'checkpoint'));
+    writeSpecFile(path.join(dir, 'checkpoint'), KIND, { kind: 'x', width: 3 });
+    assert.throws(() => readSpecFile(dir, KIND), isModelError(new RegExp(`^${dir}: not a test checkpoint folder \\(no spec\\.json\\), but ${dir}/checkpoint is one: pass that folder$`)));
     writeSpecFile(dir, KIND, { kind: 'x', width: 3 });
     assert.equal(hasSpecFile(dir), true);
     assert.equal(readFileSync(path.join(dir, 'spec.json'), 'utf8'), '{"format":"idfz-test-checkpoint","version":1,"spec":{"kind":"x","width":3}}\n');
