@@ -111,6 +111,15 @@ test('a batch goes on past bad inputs, one line each, exit 1, and leaves no part
   assert.deepEqual(listing(folder), ['grey-33x17.idf', 'grey-33x17.pgm', 'not-an-image.txt', 'rgb-33x17.idf', 'rgb-33x17.png', 'truncated-257x129.png']);
 });
 
+test('an .idf file given to compress: one line that says to decompress it, exit 1, no output', async () => {
+  const folder = workspace();
+  copyFileSync(path.join(FIXTURES, 'golden', 'none-0-rgb-40x24.idf'), path.join(folder, 'photo.idf'));
+  const result = await runCli(['compress', 'photo.idf', '-o', 'again.idf'], { cwd: folder });
+  assert.equal(result.code, 1);
+  assertOneLine(result, /^idfz: photo\.idf: is an \.idf file already \(format version 1, 40 x 24\); decompress it with idfz decompress$/);
+  assert.deepEqual(listing(folder), ['photo.idf']);
+});
+
 test('"-": stdin to stdout; --json with stdout output is a usage error; "-" twice is a usage error', async () => {
   const png = readFileSync(fixturePath('grey-alpha-33x17.png'));
   const result = await runCli(['-q', 'compress', '-'], { stdin: png });

@@ -13,10 +13,10 @@ import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { withTilePools } from './batch-tile-pools.js';
 import { warnAboutUnstoredMetadata } from './unstored-metadata.js';
-import { UsageError } from '../../core/errors.js';
+import { BadInputError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, type TilePoolCache } from '../../codec/index.js';
-import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS } from '../../container/index.js';
+import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS, readIdfHeader } from '../../container/index.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
 import { DEFAULT_GREY_MODEL_ID, DEFAULT_MODEL_ID, defaultModel, loadModel, resolveModel, type LoadedModel } from '../../zoo/index.js';
@@ -69,13 +69,25 @@ class ModelChoice {
   }
 }
 
+/** The error for an input that is an .idf file (no image reader takes it), or null when it is not one. */
+function alreadyCompressed(bytes: Uint8Array, name: string): BadInputError | null {
+  try {
+    const header = readIdfHeader(bytes, { maxPixels: Number.MAX_SAFE_INTEGER });
+    return new BadInputError(`${name}: is an .idf file already (format version ${header.version}, ${header.width} x ${header.height}); decompress it with idfz decompress`);
+  } catch {
+    return null;
+  }
+}
+
 async function compressOne(
   ctx: CliContext, input: string, target: BatchTarget, flags: CompressFlags, models: ModelChoice, pools: TilePoolCache,
 ): Promise<void> {
   const started = performance.now();
   const name = inputName(input);
   const bytes = await readBatchInput(ctx, input);
-  const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name });
+  const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name }).catch((error: unknown) => {
+    throw alreadyCompressed(bytes, name) ?? error;
+  });
   const model = await models.forImage(pixels.channels >= 3 ? 3 : 1);
   // --max-pixels bounds the image (checked by readImage); the padded image may exceed it by the padding, up to the
   // container's default limit, so that every file compress writes decompresses with the default limit.
