@@ -8,22 +8,20 @@
  * order (doubles only ever hold integers below 2^53), so an encoder and a decoder that see the same samples compute
  * the same parameters everywhere. Byte-exact rules in PAYLOAD.md; tuned on photos-train and usc-sipi-misc tiles.
  */
-import { ContextStatistics } from './fallback-context-statistics.js';
-import { log2Times32 } from './fallback-log-scale.js';
+import { BLEND_ERROR_INPUTS, BlendErrors } from './fallback-blend-errors.js';
+import { BlendContexts } from './fallback-blend-contexts.js';
 import { FIXED_PREDICTORS, fixedPredictions, recordPredictorErrors } from './fallback-blend-predictors.js';
+import { ContextStatistics } from './fallback-context-statistics.js';
 import { CausalNeighbours } from './fallback-neighbours.js';
+import * as nlms from './fallback-nlms.js';
 import { WEIGHT_TABLE_SIZE, weightNumerator, weightTable } from './fallback-predictor-weights.js';
 import { FallbackSampleModel } from './fallback-sample-model.js';
 
+// Module-level copies of the shared NLMS constants: V8 folds these into the hot loops; read through named imports
+// (module bindings, which it does not fold) they cost mode 5 about 20%.
+const { ERROR_WEIGHT_MAX, LMS_WEIGHT_MAX, SHORT_INITIAL, SHORT_INPUTS, STEP_MAX, clamp } = nlms;
 /** Sub-predictors blended: the eight fixed ones, the short NLMS predictor (P8) and the long one (P9). */
 const PREDICTORS = FIXED_PREDICTORS + 2;
-/** Error-energy bins: 0 for none, then 1 + floor(2 log2(energy)), capped. */
-const CONTEXT_BINS = 48;
-/** Scale index = 32 log2(mean |residual|) + SCALE_OFFSET. */
-const SCALE_OFFSET = 115;
-/** The short NLMS predictor's inputs (N, NW, NE, WW, NN, NNE, each less W) and their initial weights (1/4096). */
-const SHORT_INPUTS = 6;
-const SHORT_INITIAL = [2048, -1024, 1024, 0, 0, 0];
 /**
  * The long NLMS predictor's inputs: N, NW, NE, WW, NN, NNE, NNW, NWW, NEE, NNEE (each less W); for R and B, G's
  * steps at the pixel (G less G at W, N, NE, NW); for B, R's (as differences to G) to the same four.
@@ -31,29 +29,17 @@ const SHORT_INITIAL = [2048, -1024, 1024, 0, 0, 0];
 const LONG_INPUTS = 18;
 /** The long predictor's step numerator (the short one's is 1024). */
 const LONG_RATE = 256;
-/** Bound of an NLMS weight (1/4096 units). */
-const LMS_WEIGHT_MAX = 2 ** 17;
 /** The error stage's inputs: mode 4's eight signed errors, then P8, P9, P2, P0 and P6 less the blend. */
-const ERROR_INPUTS = 13;
+const ERROR_INPUTS = BLEND_ERROR_INPUTS + 5;
 const ERROR_INITIAL = [-384, -384, 0, 0, 0, 768, 0, 0, 0, 0, 0, 0, 0];
 /** The error stage's weight sets per channel: energy groups bin < 10, < 14, < 18, the rest (mode 4 has three). */
 const ERROR_GROUPS = 4;
 /** The error stage's step numerator (mode 4's is 65536). */
 const ERROR_RATE = 131072;
-/** Bound of an error-stage weight (1/4096 units). */
-const ERROR_WEIGHT_MAX = 2 ** 16;
-/** Bound of an NLMS step factor, so that step * input stays below 2^53. */
-const STEP_MAX = 2 ** 31;
-/** Bias contexts per channel: 16 texture patterns times 4 energy levels. */
-const BIAS_CONTEXTS = 64;
 /** Sign contexts per channel: 27 sign triples times 4 energy levels. */
 const SIGN_CONTEXTS = 108;
 /** Errors within +-SIGN_DEAD_ZONE (1/256 units) count as sign 0 in the sign context. */
 const SIGN_DEAD_ZONE = 128;
-
-function clamp(v: number, max: number): number {
-  return v < -max ? -max : v > max ? max : v;
-}
 
 function sign3(v: number): number {
   return v > SIGN_DEAD_ZONE ? 2 : v < -SIGN_DEAD_ZONE ? 0 : 1;
@@ -68,22 +54,16 @@ export class FallbackCascadeModel extends FallbackSampleModel {
   /** Predictor weights 1 + floor(weightNumerator / (1 + e)^2), from the table below WEIGHT_TABLE_SIZE. */
   private readonly weightNumerator: number;
   private readonly weights: Float64Array;
-  /** Scale contexts (bin * channels + c): A and N. */
-  private readonly scaleStatistics: ContextStatistics;
-  /** Bias contexts ((pattern * 4 + level) * channels + c): B (blend errors, 1/256 units), A2 and M. */
-  private readonly biasStatistics: ContextStatistics;
+  /** Mode 4's scale and bias contexts. */
+  private readonly contexts: BlendContexts;
   /** Sign contexts ((signs * 4 + level) * channels + c): B (blend errors, 1/256 units); A3 and M3 unread. */
   private readonly signStatistics: ContextStatistics;
   /** Per predictor, |2 v - P| of each sample of the rows two up, one up and current, (x * C + c) * PREDICTORS + i. */
   private predictorErrorsUp2: Int32Array;
   private predictorErrorsUp: Int32Array;
   private predictorErrorsRow: Int32Array;
-  /** |256 v - z| (z the final blend) of each sample of the previous and current row, (x * C + c). */
-  private errorsUp: Int32Array;
-  private errorsRow: Int32Array;
-  /** 256 v - z of each sample of the previous and current row. */
-  private signedUp: Int32Array;
-  private signedRow: Int32Array;
+  /** The blend errors of the previous and current row. */
+  private readonly errors: BlendErrors;
   private row = 0;
   /** Twice each sub-prediction of the sample last predicted (in the channel's own domain). */
   private readonly subPredictions = new Int32Array(PREDICTORS);
@@ -102,16 +82,12 @@ export class FallbackCascadeModel extends FallbackSampleModel {
   /** Error stage: weights per channel and energy group, the inputs, the blend before it and its correction. */
   private readonly errorWeights: Float64Array;
   private readonly errorInputs = new Int32Array(ERROR_INPUTS);
-  private errorBase = 0;
   private errorSet = 0;
+  private errorBase = 0;
   private errorCorrection = 0;
   private offset = 0;
   private blendQ = 0;
-  private context = 0;
-  private biasContext = 0;
   private signContext = 0;
-  private greenError = 0;
-  private redError = 0;
 
   /**
    * @param width samples per row, >= 1
@@ -120,8 +96,7 @@ export class FallbackCascadeModel extends FallbackSampleModel {
    */
   constructor(width: number, channels: number, maxValue: number) {
     super(width, channels, maxValue);
-    this.scaleStatistics = new ContextStatistics(CONTEXT_BINS * channels);
-    this.biasStatistics = new ContextStatistics(BIAS_CONTEXTS * channels);
+    this.contexts = new BlendContexts(channels);
     this.signStatistics = new ContextStatistics(SIGN_CONTEXTS * channels);
     this.neighbours = new CausalNeighbours(width, channels, maxValue);
     this.weightNumerator = weightNumerator(maxValue);
@@ -133,26 +108,18 @@ export class FallbackCascadeModel extends FallbackSampleModel {
     this.predictorErrorsUp2 = new Int32Array(rowLength);
     this.predictorErrorsUp = new Int32Array(rowLength);
     this.predictorErrorsRow = new Int32Array(rowLength);
-    this.errorsUp = new Int32Array(width * channels);
-    this.errorsRow = new Int32Array(width * channels);
-    this.signedUp = new Int32Array(width * channels);
-    this.signedRow = new Int32Array(width * channels);
+    this.errors = new BlendErrors(width, channels);
   }
 
   /** Writes the long predictor's inputs for the sample at index i (x >= 2, x < width - 2, y >= 2). */
-  private loadLongInputs(samples: Int32Array, i: number, c: number, a: number, b: number, nw: number, ne: number): void {
+  private loadLongInputs(samples: Int32Array, i: number, c: number, a: number): void {
     const C = this.channels;
     const d = this.longInputs;
     const up1 = i - this.width * C;
     const up2 = up1 - this.width * C;
     const useRef = this.neighbours.differences;
     const r = this.neighbours.reference;
-    d[0] = b - a;
-    d[1] = nw - a;
-    d[2] = ne - a;
-    d[3] = samples[i - 2 * C]! - (useRef ? samples[i - 2 * C + r]! : 0) - a;
-    d[4] = samples[up2]! - (useRef ? samples[up2 + r]! : 0) - a;
-    d[5] = samples[up2 + C]! - (useRef ? samples[up2 + C + r]! : 0) - a;
+    this.neighbours.steps(d, samples);
     d[6] = samples[up2 - C]! - (useRef ? samples[up2 - C + r]! : 0) - a;
     d[7] = samples[up1 - 2 * C]! - (useRef ? samples[up1 - 2 * C + r]! : 0) - a;
     d[8] = samples[up1 + 2 * C]! - (useRef ? samples[up1 + 2 * C + r]! : 0) - a;
@@ -190,8 +157,7 @@ export class FallbackCascadeModel extends FallbackSampleModel {
       this.row = y;
       [this.predictorErrorsUp2, this.predictorErrorsUp, this.predictorErrorsRow] =
         [this.predictorErrorsUp, this.predictorErrorsRow, this.predictorErrorsUp2];
-      [this.errorsUp, this.errorsRow] = [this.errorsRow, this.errorsUp];
-      [this.signedUp, this.signedRow] = [this.signedRow, this.signedUp];
+      this.errors.nextRow();
     }
     const nb = this.neighbours;
     nb.load(samples, x, y, c);
@@ -222,7 +188,7 @@ export class FallbackCascadeModel extends FallbackSampleModel {
     // Long NLMS predictor: W plus weighted differences of ten neighbours to W and the pixel's G (and R) steps.
     this.longActive = y >= 2 && x >= 2 && x < W - 2;
     if (this.longActive) {
-      this.loadLongInputs(samples, i, c, a, b, nw, ne);
+      this.loadLongInputs(samples, i, c, a);
       const d = this.longInputs;
       const w = this.longWeights;
       const o = c * LONG_INPUTS;
@@ -267,41 +233,19 @@ export class FallbackCascadeModel extends FallbackSampleModel {
       weighted += w * sub[k]!;
     }
     let blend = Math.floor((weighted * 128) / weightSum);
-    const t = x * C + c;
-    // Scale context: mode 4's error energy.
-    const eu = this.errorsUp;
-    const er = this.errorsRow;
-    let energy = 0;
-    if (hasUp) energy += eu[t]! + ((hasLeft ? eu[t - C]! : eu[t]!) >> 1) + ((hasRight ? eu[t + C]! : eu[t]!) >> 1);
-    if (hasLeft) energy += er[t - C]!;
-    if (x > 1) energy += er[t - 2 * C]! >> 1;
-    if (useRef) energy += this.greenError < 0 ? -this.greenError : this.greenError;
-    if (useRef && c === 2) energy += (this.redError < 0 ? -this.redError : this.redError) >> 1;
-    if (hasUp || hasLeft) energy += minError * 24;
-    energy += (Math.abs(ne - b) + Math.abs(b - nw) + Math.abs(nw - a)) * 64;
-    energy = (energy + 64) >> 7;
-    let bin = energy === 0 ? 0 : 1 + ((log2Times32(energy) * 2) >> 5);
-    if (bin >= CONTEXT_BINS) bin = CONTEXT_BINS - 1;
-    // Error stage: NLMS over the signed blend errors around the sample and five predictors' offsets from the blend
-    // (1/16 units), weights per channel and energy group.
+    // Scale context: mode 4's error energy; error stage: NLMS over the signed blend errors around the sample and
+    // five predictors' offsets from the blend (1/16 units), weights per channel and energy group.
+    const errors = this.errors;
     const q2 = this.errorInputs;
-    const signedNorth = hasUp ? this.signedUp[t]! : 0;
-    const signedWest = hasLeft ? this.signedRow[t - C]! : 0;
-    q2[0] = signedNorth >> 4;
-    q2[1] = signedWest >> 4;
-    q2[2] = hasUp && hasLeft ? this.signedUp[t - C]! >> 4 : 0;
-    q2[3] = hasUp && hasRight ? this.signedUp[t + C]! >> 4 : 0;
-    q2[4] = useRef ? this.greenError >> 4 : 0;
-    q2[5] = useRef && c === 2 ? this.redError >> 4 : 0;
-    q2[6] = x > 1 ? this.signedRow[t - 2 * C]! >> 4 : 0;
-    q2[7] = hasUp && x < W - 2 ? this.signedUp[t + 2 * C]! >> 4 : 0;
+    const bin = errors.load(q2, nb, x, y, c, minError);
     q2[8] = (sub[8]! * 128 - blend) >> 4;
     q2[9] = (sub[9]! * 128 - blend) >> 4;
     q2[10] = (sub[2]! * 128 - blend) >> 4;
     q2[11] = (sub[0]! * 128 - blend) >> 4;
     q2[12] = (sub[6]! * 128 - blend) >> 4;
+    const group = bin < 10 ? 0 : bin < 14 ? 1 : bin < 18 ? 2 : 3;
     const ew = this.errorWeights;
-    const eo = (c * ERROR_GROUPS + (bin < 10 ? 0 : bin < 14 ? 1 : bin < 18 ? 2 : 3)) * ERROR_INPUTS;
+    const eo = (c * ERROR_GROUPS + group) * ERROR_INPUTS;
     this.errorSet = eo;
     let correction = 0;
     for (let k = 0; k < ERROR_INPUTS; k++) correction += ew[eo + k]! * q2[k]!;
@@ -310,37 +254,27 @@ export class FallbackCascadeModel extends FallbackSampleModel {
     this.errorCorrection = correction;
     blend += correction;
     // Bias contexts: which of W, N, NW, NE lie above the blend; the signs of the errors at N and W and of the long
-    // predictor's offset from the corrected blend; both with a coarse error energy (below).
-    const pattern = (a * 256 > blend ? 1 : 0) | (b * 256 > blend ? 2 : 0) | (nw * 256 > blend ? 4 : 0) |
-      (ne * 256 > blend ? 8 : 0);
-    const signs = (sign3(signedNorth) * 3 + sign3(signedWest)) * 3 + sign3(sub[9]! * 128 - blend);
+    // predictor's offset from the corrected blend; both with a coarse error energy.
+    const contexts = this.contexts;
+    contexts.select(bin, c, a, b, nw, ne, blend);
+    const signs = (sign3(errors.north) * 3 + sign3(errors.west)) * 3 + sign3(sub[9]! * 128 - blend);
     if (useRef) blend += samples[i + ref]! * 256;
     const muMax = this.maxValue * 256;
     blend = blend < 0 ? 0 : blend > muMax ? muMax : blend;
-    const q = bin * C + c;
-    let level = (bin - 5) >> 2;
-    level = level < 0 ? 0 : level > 3 ? 3 : level;
-    const bq = (pattern * 4 + level) * C + c;
-    const sq = (signs * 4 + level) * C + c;
-    // A second scale estimate from the bias context's mean |residual|, given a quarter of the say.
-    const k1 = this.scaleStatistics.scaleIndex(q, SCALE_OFFSET);
-    const k2 = this.biasStatistics.scaleIndex(bq, SCALE_OFFSET);
-    let mu = blend + ((this.biasStatistics.bias(bq, 1) + this.signStatistics.bias(sq, 1)) >> 1);
+    const sq = (signs * 4 + contexts.level) * C + c;
+    let mu = blend + ((contexts.bias + this.signStatistics.bias(sq, 1)) >> 1);
     mu = mu < 0 ? 0 : mu > muMax ? muMax : mu;
     this.offset = useRef ? samples[i + ref]! : 0;
     this.blendQ = blend;
-    this.context = q;
-    this.biasContext = bq;
     this.signContext = sq;
     this.muQ = mu;
-    this.scaleIndex = (3 * k1 + k2 + 2) >> 2;
+    this.scaleIndex = contexts.scaleIndex;
   }
 
   /** Records the value of the sample last predicted (x, c as given to predict). */
   override update(value: number, x: number, c: number): void {
-    const C = this.channels;
     const v = value - this.offset;
-    recordPredictorErrors(this.predictorErrorsRow, (x * C + c) * PREDICTORS, this.subPredictions, 2 * v, PREDICTORS);
+    recordPredictorErrors(this.predictorErrorsRow, (x * this.channels + c) * PREDICTORS, this.subPredictions, 2 * v, PREDICTORS);
     const target = (v - this.left) * 4096;
     if (this.shortActive) {
       // w += err d / (16 (16 + |d|^2)), err in 1/4096 units, with one division.
@@ -374,15 +308,10 @@ export class FallbackCascadeModel extends FallbackSampleModel {
       for (let k = 0; k < ERROR_INPUTS; k++) w[o + k] = clamp(w[o + k]! + Math.trunc(step * q2[k]! * 2 ** -10), ERROR_WEIGHT_MAX);
     }
     const e = value * 256 - this.blendQ;
-    const absE = e < 0 ? -e : e;
-    this.errorsRow[x * C + c] = absE;
-    this.signedRow[x * C + c] = e;
-    if (this.colourDifferences && c === 1) this.greenError = e;
-    if (this.colourDifferences && c === 0) this.redError = e;
+    this.errors.record(x, c, e);
     const corrected = value * 256 - this.muQ;
     const absCorrected = corrected < 0 ? -corrected : corrected;
-    this.scaleStatistics.recordAbs(this.context, absCorrected);
-    this.biasStatistics.record(this.biasContext, absCorrected, e);
+    this.contexts.record(absCorrected, e);
     this.signStatistics.record(this.signContext, absCorrected, e);
   }
 }

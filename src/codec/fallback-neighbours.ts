@@ -85,6 +85,23 @@ export class CausalNeighbours {
     this.reference = ref;
   }
 
+  /**
+   * Writes the differences to a of N, NW, NE, WW, NN and NNE of the loaded sample, in its domain, into d[0..5]
+   * (the first inputs of mode 5's long NLMS predictor). Requires x >= 2, y >= 2 and x < width - 1.
+   * @param samples as given to load
+   */
+  steps(d: Int32Array, samples: Int32Array): void {
+    const C = this.channels;
+    const { a, index: i, reference: r, differences: useRef } = this;
+    const up2 = i - 2 * this.width * C;
+    d[0] = this.b - a;
+    d[1] = this.nw - a;
+    d[2] = this.ne - a;
+    d[3] = samples[i - 2 * C]! - (useRef ? samples[i - 2 * C + r]! : 0) - a;
+    d[4] = samples[up2]! - (useRef ? samples[up2 + r]! : 0) - a;
+    d[5] = samples[up2 + C]! - (useRef ? samples[up2 + C + r]! : 0) - a;
+  }
+
   /** G of the loaded sample's pixel for R and B of a three-channel group (what its domain subtracts), else 0. */
   referenceValue(samples: Int32Array): number {
     return this.differences ? samples[this.index + this.reference]! : 0;

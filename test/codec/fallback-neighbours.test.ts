@@ -1,7 +1,7 @@
 /**
  * The fallback modes' causal neighbourhood: a, b, nw, ne of samples inside and at every edge of a small RGB and a
  * grey tile (plain channels and differences to G), PAYLOAD.md's values outside the tile at both depths, the
- * reference values, the median edge detector's three cases and the gradient activity, all by hand.
+ * reference values, the median edge detector's three cases, the gradient activity and the NLMS steps, all by hand.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,4 +73,25 @@ test('median edge detector and gradients of the loaded sample', () => {
   assert.equal(nb.median(), medianEdge(-1, 7, 0));
   assert.equal(nb.median(), 6);
   assert.equal(nb.gradients(), 7 + 7 + 1);
+});
+
+test('steps: N, NW, NE, WW, NN and NNE less W, in the sample\'s domain', () => {
+  // A 4 x 3 tile of rgbTile's formulas; sample (2, 2).
+  const samples = new Int32Array(36);
+  for (let y = 0; y < 3; y++) {
+    for (let x = 0; x < 4; x++) {
+      const g = 10 * x + 3 * y + 50;
+      samples.set([g + 7 * x - y, g, g - 2 * x + 5 * y], (y * 4 + x) * 3);
+    }
+  }
+  const nb = new CausalNeighbours(4, 3, 255);
+  const d = new Int32Array(6);
+  nb.load(samples, 2, 2, 1);
+  // G: W 66, N 73, NW 63, NE 83, WW 56, NN 70, NNE 80.
+  nb.steps(d, samples);
+  assert.deepEqual(Array.from(d), [7, -3, 17, -10, 4, 14]);
+  nb.load(samples, 2, 2, 0);
+  // R - G = 7 x - y: W 5, N 13, NW 6, NE 20, WW -2, NN 14, NNE 21.
+  nb.steps(d, samples);
+  assert.deepEqual(Array.from(d), [8, 1, 15, -7, 9, 16]);
 });
