@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { link, lstat, open, rename, unlink } from 'node:fs/promises';
+import { link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { LimitError, OutputClosedError, UsageError } from './errors.js';
@@ -78,7 +78,7 @@ export async function atomicWrite(destination: string, bytes: Uint8Array, option
     }
     await syncFolder(folder);
   } catch (error) {
-    throw asOutputError(error, name, folder);
+    throw asOutputError(error, name, folder, await isFolder(folder));
   } finally {
     // After a rename the temporary name is gone; after a link (or a failure) it must be removed.
     await unlink(temporary).catch(() => undefined);
@@ -117,10 +117,17 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-function asOutputError(error: unknown, name: string, folder: string): unknown {
+/** Whether `folder` exists and is a folder (false on any error). */
+async function isFolder(folder: string): Promise<boolean> {
+  return stat(folder).then((info) => info.isDirectory(), () => false);
+}
+
+function asOutputError(error: unknown, name: string, folder: string, folderExists: boolean): unknown {
   switch (errnoOf(error)) {
     case 'ENOENT':
     case 'ENOTDIR':
+      // An existing folder can still refuse new files with ENOENT (Linux /proc, /sys).
+      if (folderExists) return new UsageError(`${name}: cannot write: folder ${folder} takes no new files (${errnoOf(error)})`, { cause: error });
       return new UsageError(`${name}: cannot write: folder ${folder} does not exist`, { cause: error });
     case 'EISDIR':
       return new UsageError(`${name}: cannot write: it is a folder`, { cause: error });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -40,6 +40,12 @@ test('force replaces an existing file', async () => {
   await atomicWrite(target, Uint8Array.from([7, 7]), { force: true });
   assert.deepEqual([...readFileSync(target)], [7, 7]);
   assert.deepEqual(readdirSync(folder), ['out.png']);
+});
+
+test('a folder that exists but takes no new files (Linux /proc) is not called missing', { skip: !existsSync('/proc/self') }, async () => {
+  // Regression: `idfz decompress photo.idf -o /proc/out.png` said "folder /proc does not exist".
+  await assert.rejects(atomicWrite('/proc/idfz-atomic-write-test.png', Uint8Array.from([1])), (error: Error) =>
+    error instanceof UsageError && /^\/proc\/idfz-atomic-write-test\.png: cannot write: folder \/proc takes no new files \(ENOENT\)$/.test(error.message));
 });
 
 test('a missing folder or a folder as destination fails cleanly, creating nothing', async () => {
