@@ -3,7 +3,8 @@
  * 128x128 RGB tiles (the product's tile size) cut from ../shared/data/photos-train (every third image) and the
  * colour images of ../shared/data/usc-sipi-misc, with each mode asked for, and prints bits per sub-pixel and encode
  * time. The tile set is fixed (same positions every run), so runs compare; it is cached in /tmp after the first run.
- * Usage: node dist/scripts/tune-fallback.js [--modes 4,5] [--verify]
+ * Usage: node dist/scripts/tune-fallback.js [--modes 4,5] [--every N] [--verify] (--every N: every Nth tile only, a
+ * cheaper subset for exploring; confirm on the full set)
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -54,7 +55,10 @@ const args = process.argv.slice(2);
 const modesAt = args.indexOf('--modes');
 const modes = (modesAt >= 0 ? args[modesAt + 1]! : '4').split(',').map(Number) as PredictiveMode[];
 const verify = args.includes('--verify');
-const set = await tiles();
+const everyAt = args.indexOf('--every');
+const every = everyAt >= 0 ? Number(args[everyAt + 1]) : 1;
+if (!Number.isInteger(every) || every < 1) throw new Error(`--every takes a whole number >= 1, not ${args[everyAt + 1]}`);
+const set = (await tiles()).filter((_, k) => k % every === 0);
 for (const mode of modes) {
   let bytes = 0;
   const started = process.hrtime.bigint();
