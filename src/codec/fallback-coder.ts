@@ -5,7 +5,8 @@
  * fallback-cascade-model.ts, which the encoder writes; modes 4, 3 and 1, the LMS model of fallback-lms-model.ts, the
  * blend model of fallback-blend-model.ts and the MED model of fallback-model.ts, which old files hold and which
  * decode forever), or the raw samples; the encoder keeps the smallest, so a group never costs more
- * than its raw size plus one byte. Byte layout in src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for
+ * than its raw size plus one byte. A 16-bit group of widened b-bit content (sixteen-widening.ts) is mode 7: two bytes
+ * and the stream of its b-bit values; a low-byte stream that follows from the high bytes is those two bytes alone. Byte layout in src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for
  * bit, and a damaged stream is a CorruptStreamError, never a wrong image.
  */
 import { CorruptStreamError } from '../core/errors.js';
@@ -15,12 +16,16 @@ import { FallbackCascadeModel } from './fallback-cascade-model.js';
 import { FallbackLmsModel } from './fallback-lms-model.js';
 import { FallbackModel } from './fallback-model.js';
 import type { FallbackSampleModel } from './fallback-sample-model.js';
+import { findWidening, narrowSamples, parseWideningByte, widenSamples, widenValue, wideningByte } from './sixteen-widening.js';
 
 /** Interleaved samples of one plane group: 8-bit or 16-bit. */
 export type Samples = Uint8Array | Uint16Array;
 
-/** Stream modes (the first byte of a fallback stream). */
-export const FALLBACK_MODE = { constant: 0, predictive: 1, raw: 2, blend: 3, lms: 4, cascade: 5 } as const;
+/** Stream modes (the first byte of a fallback stream); 7 (widened) only in 16-bit and low-byte streams. */
+export const FALLBACK_MODE = { constant: 0, predictive: 1, raw: 2, blend: 3, lms: 4, cascade: 5, widened: 7 } as const;
+
+/** Modes a stream may start with; `widened` only at the top of a 16-bit stream or a low-byte stream. */
+const KNOWN_MODES: ReadonlySet<number> = new Set(Object.values(FALLBACK_MODE));
 
 /**
  * A predictive mode: 1 (MED) or 3 (blend), kept so that tests can write old streams, 4 (LMS, what the encoder
@@ -159,25 +164,39 @@ function smallest(mode: number, constant: number[] | null, samples: Samples, byt
 
 /**
  * Codes a plane group: `channels` interleaved channels (3 = RGB, coded with colour differences; any other count
- * channel by channel).
+ * channel by channel). A 16-bit group whose samples all widen b-bit values (b < 16) codes those values (mode 7).
  * @param samples width * height * channels samples, Uint8Array for bitDepth 8, Uint16Array for 16
  * @param mode the predictive mode to try (default ENCODER_MODE, 5; 1, 3 and 4 only to write old-style streams in tests)
- * @returns the stream: 1 byte more than the smallest of the constant, predictive and raw bodies
+ * @returns the stream: 1 byte more than the smallest of the constant, predictive and raw bodies (mode 7: 2 bytes more
+ *   than that of the b-bit values)
  */
 export function encodeFallback(samples: Samples, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
-  const bytesPerValue = samples instanceof Uint8Array ? 1 : 2;
-  const maxValue = bytesPerValue === 1 ? 255 : 65535;
+  const constant = constantValues(samples, channels);
+  const widening = samples instanceof Uint16Array && !constant ? findWidening(samples) : null;
+  if (widening) {
+    const inner = encodeGroup(narrowSamples(samples as Uint16Array, widening), width, height, channels, 2 ** widening.bits - 1, null, mode);
+    const stream = new Uint8Array(2 + inner.length);
+    stream[0] = FALLBACK_MODE.widened;
+    stream[1] = wideningByte(widening);
+    stream.set(inner, 2);
+    return stream;
+  }
+  return encodeGroup(samples, width, height, channels, samples instanceof Uint8Array ? 255 : 65535, constant, mode);
+}
+
+/** Codes a group of values in 0..maxValue (Uint8Array when maxValue <= 255) as a constant, predictive or raw stream. */
+function encodeGroup(samples: Samples, width: number, height: number, channels: number, maxValue: number, constant: number[] | null, mode: PredictiveMode): Uint8Array {
   return smallest(
-    mode, constantValues(samples, channels), samples, bytesPerValue,
+    mode, constant, samples, samples instanceof Uint8Array ? 1 : 2,
     () => encodePredictive(mode, samples, width, height, channels, maxValue, false),
     () => rawBody(samples),
   );
 }
 
-function bodyOf(stream: Uint8Array, what: string): { mode: number; body: Uint8Array } {
+function bodyOf(stream: Uint8Array, what: string, widenedAllowed: boolean): { mode: number; body: Uint8Array } {
   if (stream.length === 0) throw new CorruptStreamError(`corrupt stream: empty ${what}`);
   const mode = stream[0]!;
-  if (mode > FALLBACK_MODE.cascade) {
+  if (!KNOWN_MODES.has(mode) || (mode === FALLBACK_MODE.widened && !widenedAllowed)) {
     throw new CorruptStreamError(`corrupt stream: unknown ${what} mode ${mode}`);
   }
   return { mode, body: stream.subarray(1) };
@@ -195,32 +214,54 @@ function checkLength(body: Uint8Array, expected: number, what: string): void {
  * @throws CorruptStreamError when the stream is damaged or does not fit the geometry
  */
 export function decodeFallback(stream: Uint8Array, width: number, height: number, channels: number, bitDepth: 8 | 16): Samples {
-  const { mode, body } = bodyOf(stream, 'fallback stream');
+  if (bitDepth === 16 && stream.length > 0 && stream[0] === FALLBACK_MODE.widened) {
+    if (stream.length < 2) throw new CorruptStreamError('corrupt stream: widened fallback stream has no widening byte');
+    const widening = parseWideningByte(stream[1]!, 15, 'widened fallback stream');
+    return widenSamples(decodeGroup(stream.subarray(2), width, height, channels, widening.bits), widening);
+  }
+  return decodeGroup(stream, width, height, channels, bitDepth);
+}
+
+/** Decodes a constant, predictive or raw stream of `bits`-bit values (a Uint8Array for bits <= 8). */
+function decodeGroup(stream: Uint8Array, width: number, height: number, channels: number, bits: number): Samples {
+  const { mode, body } = bodyOf(stream, 'fallback stream', false);
   const n = width * height * channels;
-  const out: Samples = bitDepth === 8 ? new Uint8Array(n) : new Uint16Array(n);
-  const bytesPerValue = bitDepth / 8;
+  const out: Samples = bits <= 8 ? new Uint8Array(n) : new Uint16Array(n);
+  const bytesPerValue = bits <= 8 ? 1 : 2;
+  const maxValue = 2 ** bits - 1;
   if (mode === FALLBACK_MODE.constant) {
     checkLength(body, channels * bytesPerValue, 'constant fallback stream');
     for (let c = 0; c < channels; c++) {
       const value = bytesPerValue === 1 ? body[c]! : body[2 * c]! | (body[2 * c + 1]! << 8);
+      checkValue(value, maxValue, 'constant fallback stream');
       for (let i = c; i < n; i += channels) out[i] = value;
     }
   } else if (mode === FALLBACK_MODE.raw) {
     checkLength(body, n * bytesPerValue, 'raw fallback stream');
-    for (let i = 0; i < n; i++) out[i] = bytesPerValue === 1 ? body[i]! : body[2 * i]! | (body[2 * i + 1]! << 8);
+    for (let i = 0; i < n; i++) {
+      out[i] = bytesPerValue === 1 ? body[i]! : body[2 * i]! | (body[2 * i + 1]! << 8);
+      checkValue(out[i]!, maxValue, 'raw fallback stream');
+    }
   } else {
-    decodePredictive(mode, body, out, width, height, channels, bitDepth === 8 ? 255 : 65535, false);
+    decodePredictive(mode, body, out, width, height, channels, maxValue, false);
   }
   return out;
 }
 
+function checkValue(value: number, maxValue: number, what: string): void {
+  if (value > maxValue) throw new CorruptStreamError(`corrupt stream: ${what} holds ${value}, above ${maxValue}`);
+}
+
 /**
  * Codes the low bytes of 16-bit samples whose high bytes the decoder already has (coded by the learned model),
- * predicting each full sample from its decoded neighbours.
+ * predicting each full sample from its decoded neighbours; two bytes (mode 7) when the samples all widen values of
+ * 8 bits or fewer, so that the low bytes follow from the high bytes.
  * @param samples width * height * channels 16-bit samples
  * @param mode the predictive mode to try (default ENCODER_MODE, 5; 1, 3 and 4 only to write old-style streams in tests)
  */
 export function encodeLowBytes(samples: Uint16Array, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
+  const widening = findWidening(samples, 8);
+  if (widening) return Uint8Array.of(FALLBACK_MODE.widened, wideningByte(widening));
   const low = new Uint8Array(samples.length);
   for (let i = 0; i < samples.length; i++) low[i] = samples[i]! & 0xff;
   return smallest(
@@ -237,11 +278,20 @@ export function encodeLowBytes(samples: Uint16Array, width: number, height: numb
  * @throws CorruptStreamError when the stream is damaged or does not fit the geometry
  */
 export function decodeLowBytes(stream: Uint8Array, high: Uint8Array, width: number, height: number, channels: number): Uint16Array {
-  const { mode, body } = bodyOf(stream, 'low-byte stream');
+  const { mode, body } = bodyOf(stream, 'low-byte stream', true);
   const n = width * height * channels;
   const out = new Uint16Array(n);
   for (let i = 0; i < n; i++) out[i] = high[i]! << 8;
-  if (mode === FALLBACK_MODE.constant) {
+  if (mode === FALLBACK_MODE.widened) {
+    checkLength(body, 1, 'widened low-byte stream');
+    const widening = parseWideningByte(body[0]!, 8, 'widened low-byte stream');
+    for (let i = 0; i < n; i++) {
+      out[i] = widenValue(high[i]! >>> (8 - widening.bits), widening);
+      if (out[i]! >>> 8 !== high[i]) {
+        throw new CorruptStreamError(`corrupt stream: high byte ${high[i]} at sample ${i} is no ${widening.bits}-bit widened value`);
+      }
+    }
+  } else if (mode === FALLBACK_MODE.constant) {
     checkLength(body, channels, 'constant low-byte stream');
     for (let i = 0; i < n; i++) out[i]! |= body[i % channels]!;
   } else if (mode === FALLBACK_MODE.raw) {

@@ -1,6 +1,7 @@
 /**
  * One tile's payload: the tile's colour planes (learned or fallback, the tile flag says which), the low bytes of
- * learned 16-bit colour, and the alpha plane, as sections with length prefixes (src/codec/PAYLOAD.md). The encoder
+ * learned 16-bit colour, and the alpha plane, as sections with length prefixes (src/codec/PAYLOAD.md). 16-bit groups
+ * that are widened b-bit content cost what b bits cost (fallback mode 7: sixteen-widening.ts). The encoder
  * codes the colour both ways when a learned coder fits and keeps the smaller (big 8-bit tiles first probe the model
  * on a crop, learned-probe.ts, and keep the fallback without the full run when the model clearly loses; constant
  * colour planes never run the model, which cannot beat their fallback stream). Invariant:
@@ -154,7 +155,14 @@ export function encodeTilePayload(tile: Samples, shape: TileShape, format: TileF
   } else {
     const high = new Uint8Array(colour.length);
     for (let i = 0; i < colour.length; i++) high[i] = colour[i]! >>> 8;
-    viaLearned = [learned.encodeTile(high, width, height, format.formatVersion), encodeLowBytes(inside as Uint16Array, insideWidth, insideHeight, cc), ...tail];
+    const low = encodeLowBytes(inside as Uint16Array, insideWidth, insideHeight, cc);
+    // Content of 8 bits or fewer, widened (the low bytes follow from the high bytes): to the model it is an 8-bit
+    // tile, and its fallback stream is the 8-bit one plus two bytes, so the 8-bit probe applies unchanged.
+    if (low[0] === FALLBACK_MODE.widened
+      && learnedCoderLikelyLoses(learned, high, width, insideWidth, insideHeight, viaFallback[0]!.length)) {
+      return { payload: frame(viaFallback), fallback: true };
+    }
+    viaLearned = [learned.encodeTile(high, width, height, format.formatVersion), low, ...tail];
   }
   return framedLength(viaLearned) < framedLength(viaFallback)
     ? { payload: frame(viaLearned), fallback: false }
