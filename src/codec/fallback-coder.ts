@@ -6,8 +6,9 @@
  * blend model of fallback-blend-model.ts and the MED model of fallback-model.ts, which old files hold and which
  * decode forever), or the raw samples; the encoder keeps the smallest, so a group never costs more
  * than its raw size plus one byte. A 16-bit group of widened b-bit content (sixteen-widening.ts) is mode 7: two bytes
- * and the stream of its b-bit values; a low-byte stream that follows from the high bytes is those two bytes alone. Byte layout in src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for
- * bit, and a damaged stream is a CorruptStreamError, never a wrong image.
+ * and the stream of its b-bit values; a low-byte stream that follows from the high bytes is those two bytes alone.
+ * Byte layout in src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for bit, and a damaged stream is a
+ * CorruptStreamError, never a wrong image.
  */
 import { CorruptStreamError } from '../core/errors.js';
 import { RansDecoder, RansEncoder } from '../entropy/index.js';

@@ -1,6 +1,6 @@
 /**
- * Widened 16-bit images end to end, on Kodak crops: 8-bit content widened by x257, 10-bit content by replication and
- * 12-bit by zero fill, with and without alpha, round-trip exactly through compress and decompress and cost what their
+ * Widened 16-bit images end to end, on Kodak crops: 8-bit content widened by x257, 10-bit content by replication,
+ * 12-bit by zero fill and by rounded scaling, with and without alpha, round-trip exactly through compress and decompress and cost what their
  * real depth costs (x257 within 2% of the 8-bit crop's file); an image with one sample off its widening still
  * round-trips; and a learned 16-bit tile of widened 8-bit content is the learned stream plus a 2-byte low section.
  */
@@ -67,24 +67,25 @@ test.before(async () => {
   crop = await kodakCrop('kodim23.png', 300, 200);
 });
 
-test('x257, 10-bit replication and zero fill, with and without alpha: exact round trips of Kodak crops', async () => {
+test('x257, 10-bit replication, zero fill and scaling, with and without alpha: exact round trips of Kodak crops', async () => {
   const cases: [Widening, Widening | null][] = [
-    [{ bits: 8, zeroFill: false }, null],
-    [{ bits: 8, zeroFill: false }, { bits: 8, zeroFill: false }],
-    [{ bits: 10, zeroFill: false }, { bits: 10, zeroFill: false }],
-    [{ bits: 12, zeroFill: true }, { bits: 8, zeroFill: true }],
-    [{ bits: 8, zeroFill: true }, { bits: 10, zeroFill: false }],
+    [{ bits: 8, fill: 'replicate' }, null],
+    [{ bits: 8, fill: 'replicate' }, { bits: 8, fill: 'replicate' }],
+    [{ bits: 10, fill: 'replicate' }, { bits: 10, fill: 'replicate' }],
+    [{ bits: 12, fill: 'zero' }, { bits: 8, fill: 'zero' }],
+    [{ bits: 8, fill: 'zero' }, { bits: 10, fill: 'replicate' }],
+    [{ bits: 12, fill: 'scale' }, { bits: 10, fill: 'scale' }],
   ];
   for (const [colour, alpha] of cases) await roundTrip(widened(crop, colour, alpha));
 });
 
 test('widened 8-bit content costs what 8 bits cost: x257 within 2% of the 8-bit crop, 10-bit well under 16-bit', async () => {
   const eight = (await compress(createPixelBuffer({ width: WIDTH, height: HEIGHT, channels: 3, bitDepth: 8, data: crop }), { tileSize: 64 })).bytes.length;
-  const x257 = await roundTrip(widened(crop, { bits: 8, zeroFill: false }, null));
-  const x256 = await roundTrip(widened(crop, { bits: 8, zeroFill: true }, null));
+  const x257 = await roundTrip(widened(crop, { bits: 8, fill: 'replicate' }, null));
+  const x256 = await roundTrip(widened(crop, { bits: 8, fill: 'zero' }, null));
   assert.ok(x257 <= eight * 1.02 && x256 <= eight * 1.02, `8-bit ${eight} bytes, x257 ${x257}, x256 ${x256}`);
   // The same 10-bit image with one sample off its widening falls back to whole 16-bit samples.
-  const tenBit = widened(crop, { bits: 10, zeroFill: false }, null);
+  const tenBit = widened(crop, { bits: 10, fill: 'replicate' }, null);
   const size10 = await roundTrip(tenBit);
   const off = Uint16Array.from(tenBit.data);
   off[WIDTH * 20 + 40] = off[WIDTH * 20 + 40]! ^ 1;
@@ -96,7 +97,7 @@ test('widened 8-bit content costs what 8 bits cost: x257 within 2% of the 8-bit 
 
 test('one sample off its widening (colour or alpha) still round-trips exactly', async () => {
   for (const at of [0, 3, WIDTH * HEIGHT * 4 - 1, 1234 * 4 + 3]) {
-    const pixels = widened(crop, { bits: 8, zeroFill: false }, { bits: 8, zeroFill: false });
+    const pixels = widened(crop, { bits: 8, fill: 'replicate' }, { bits: 8, fill: 'replicate' });
     (pixels.data as Uint16Array)[at] = pixels.data[at]! ^ 0x0100;
     await roundTrip(pixels);
   }

@@ -1,5 +1,6 @@
 /**
- * Widened 16-bit groups: widenValue is x257 for 8 bits and (v << 6) | (v >> 4) for 10, findWidening finds the
+ * Widened 16-bit groups: widenValue is x257 for 8 bits, (v << 6) | (v >> 4) for 10 and round(v * 65535 / 1023) for
+ * 10-bit scaling, findWidening finds the
  * smallest b and refuses genuine 16-bit content (one sample off is enough), fallback mode 7 streams are two bytes
  * plus the b-bit group's own stream and decode exactly, widened low-byte streams are two bytes, and damaged
  * descriptors or high bytes that cannot be widened values are corrupt-stream errors.
@@ -13,8 +14,9 @@ import {
   findWidening, narrowSamples, parseWideningByte, widenSamples, widenValue, wideningByte, type Widening,
 } from '../../src/codec/sixteen-widening.js';
 
-const REPLICATE = (bits: number): Widening => ({ bits, zeroFill: false });
-const ZERO_FILL = (bits: number): Widening => ({ bits, zeroFill: true });
+const REPLICATE = (bits: number): Widening => ({ bits, fill: 'replicate' });
+const ZERO_FILL = (bits: number): Widening => ({ bits, fill: 'zero' });
+const SCALE = (bits: number): Widening => ({ bits, fill: 'scale' });
 
 /** A smooth b-bit group with mild noise, `channels` interleaved. */
 function smoothValues(width: number, height: number, channels: number, bits: number, seed: number): Uint16Array {
@@ -29,7 +31,7 @@ function smoothValues(width: number, height: number, channels: number, bits: num
   return out;
 }
 
-test('widenValue: bit replication is x257 for 8 bits and the usual shifts for 4, 10 and 12; zero fill shifts', () => {
+test('widenValue: bit replication is x257 for 8 bits and the usual shifts for 4, 10 and 12; zero fill shifts; scaling rounds', () => {
   for (let v = 0; v < 256; v++) assert.equal(widenValue(v, REPLICATE(8)), v * 257);
   for (const v of [0, 1, 511, 512, 1023]) assert.equal(widenValue(v, REPLICATE(10)), (v << 6) | (v >> 4));
   for (const v of [0, 7, 4095]) assert.equal(widenValue(v, REPLICATE(12)), (v << 4) | (v >> 8));
@@ -37,6 +39,11 @@ test('widenValue: bit replication is x257 for 8 bits and the usual shifts for 4,
   assert.equal(widenValue(1, REPLICATE(1)), 0xffff);
   assert.equal(widenValue(0b10011, REPLICATE(5)), 0b1001110011100111);
   assert.equal(widenValue(1023, ZERO_FILL(10)), 1023 << 6);
+  // round(v * 65535 / 1023): 64.06 v, which differs from 10-bit replication (64 v + floor(v / 16)) first at v = 13.
+  assert.deepEqual([0, 8, 13, 16, 1022, 1023].map((v) => widenValue(v, SCALE(10))), [0, 512, 833, 1025, 65471, 65535]);
+  assert.equal(widenValue(13, REPLICATE(10)), 832);
+  for (let v = 0; v < 4096; v++) assert.equal(widenValue(v, SCALE(12)), Math.round((v * 65535) / 4095));
+  for (let v = 0; v < 256; v++) assert.equal(widenValue(v, SCALE(8)), v * 257, 'for 8 bits scaling is x257');
   for (let bits = 1; bits <= 15; bits++) {
     assert.equal(widenValue(2 ** bits - 1, REPLICATE(bits)), 65535, `${bits} bits: the top value widens to 65535`);
     assert.equal(widenValue(0, REPLICATE(bits)), 0);
@@ -45,10 +52,10 @@ test('widenValue: bit replication is x257 for 8 bits and the usual shifts for 4,
 
 test('findWidening: the smallest b, zero fill on a tie; null for genuine 16-bit content or one sample off', () => {
   const v10 = smoothValues(20, 10, 3, 10, 1);
-  for (const widening of [REPLICATE(8), REPLICATE(10), ZERO_FILL(10), REPLICATE(12), ZERO_FILL(13)]) {
+  for (const widening of [REPLICATE(8), REPLICATE(10), ZERO_FILL(10), REPLICATE(12), ZERO_FILL(13), SCALE(10), SCALE(12)]) {
     const values = Uint16Array.from(v10, (v) => v >> Math.max(0, 10 - widening.bits));
     const samples = widenSamples(values, widening);
-    assert.deepEqual(findWidening(samples), widening, `${widening.bits} bits${widening.zeroFill ? ' zero fill' : ''}`);
+    assert.deepEqual(findWidening(samples), widening, `${widening.bits} bits ${widening.fill}`);
     assert.deepEqual(narrowSamples(samples, widening), widening.bits <= 8 ? Uint8Array.from(values) : values);
     const off = samples.slice();
     off[37] = off[37]! ^ 1;
@@ -61,12 +68,14 @@ test('findWidening: the smallest b, zero fill on a tie; null for genuine 16-bit 
   assert.equal(findWidening(smoothValues(20, 10, 3, 16, 2)), null);
 });
 
-test('descriptor byte: bits in the low nibble, 0x80 for zero fill; anything else is corruption', () => {
+test('descriptor byte: bits in the low nibble, 0x80 for zero fill, 0x40 for scaling; anything else is corruption', () => {
   assert.equal(wideningByte(REPLICATE(8)), 0x08);
   assert.equal(wideningByte(ZERO_FILL(10)), 0x8a);
+  assert.equal(wideningByte(SCALE(12)), 0x4c);
+  assert.deepEqual(parseWideningByte(0x4c, 15, 'x'), SCALE(12));
   assert.deepEqual(parseWideningByte(0x8a, 15, 'x'), ZERO_FILL(10));
   assert.deepEqual(parseWideningByte(0x8f, 15, 'x'), ZERO_FILL(15));
-  for (const bad of [0x00, 0x80, 0x10, 0x4a, 0x20]) {
+  for (const bad of [0x00, 0x80, 0x10, 0x20, 0xca, 0x40]) {
     assert.throws(() => parseWideningByte(bad, 15, 'x'), CorruptStreamError, `0x${bad.toString(16)}`);
   }
   assert.throws(() => parseWideningByte(0x09, 8, 'x'), CorruptStreamError, 'a low-byte stream holds at most 8 bits');
@@ -74,11 +83,11 @@ test('descriptor byte: bits in the low nibble, 0x80 for zero fill; anything else
 
 test('fallback mode 7: the stream is mode, descriptor, then the b-bit group\'s own stream; exact round trips', () => {
   for (const channels of [1, 2, 3, 4]) {
-    for (const widening of [REPLICATE(8), REPLICATE(10), ZERO_FILL(8), ZERO_FILL(12), REPLICATE(3)]) {
+    for (const widening of [REPLICATE(8), REPLICATE(10), ZERO_FILL(8), ZERO_FILL(12), REPLICATE(3), SCALE(10), SCALE(6)]) {
       const values = smoothValues(23, 9, channels, widening.bits, channels * 16 + widening.bits);
       const samples = widenSamples(values, widening);
       const stream = encodeFallback(samples, 23, 9, channels);
-      const what = `${channels} channels, ${widening.bits} bits${widening.zeroFill ? ' zero fill' : ''}`;
+      const what = `${channels} channels, ${widening.bits} bits ${widening.fill}`;
       assert.deepEqual([stream[0], stream[1]], [FALLBACK_MODE.widened, wideningByte(widening)], what);
       const inner = widening.bits === 8 ? encodeFallback(Uint8Array.from(values), 23, 9, channels) : null;
       if (inner) assert.deepEqual(stream.subarray(2), inner, `${what}: the 8-bit stream of the values`);
@@ -96,7 +105,7 @@ test('fallback mode 7: the stream is mode, descriptor, then the b-bit group\'s o
 });
 
 test('low-byte streams: content of 8 bits or fewer costs two bytes; high bytes that cannot be widened are corrupt', () => {
-  for (const widening of [REPLICATE(8), ZERO_FILL(8), REPLICATE(5)]) {
+  for (const widening of [REPLICATE(8), ZERO_FILL(8), REPLICATE(5), SCALE(6)]) {
     const samples = widenSamples(smoothValues(17, 5, 3, widening.bits, widening.bits), widening);
     const high = Uint8Array.from(samples, (s) => s >>> 8);
     const stream = encodeLowBytes(samples, 17, 5, 3);
