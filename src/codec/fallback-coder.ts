@@ -17,7 +17,9 @@ import { FallbackCascadeModel } from './fallback-cascade-model.js';
 import { FallbackLmsModel } from './fallback-lms-model.js';
 import { FallbackModel } from './fallback-model.js';
 import type { FallbackSampleModel } from './fallback-sample-model.js';
-import { findWidening, narrowSamples, parseWideningByte, widenSamples, widenValue, wideningByte } from './sixteen-widening.js';
+import {
+  findBitMask, findWidening, narrowSamples, readWideningHeader, widenSamples, widenValue, wideningHeader, type Widening,
+} from './sixteen-widening.js';
 
 /** Interleaved samples of one plane group: 8-bit or 16-bit. */
 export type Samples = Uint8Array | Uint16Array;
@@ -173,16 +175,26 @@ function smallest(mode: number, constant: number[] | null, samples: Samples, byt
  */
 export function encodeFallback(samples: Samples, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
   const constant = constantValues(samples, channels);
-  const widening = samples instanceof Uint16Array && !constant ? findWidening(samples) : null;
-  if (widening) {
-    const inner = encodeGroup(narrowSamples(samples as Uint16Array, widening), width, height, channels, 2 ** widening.bits - 1, null, mode);
-    const stream = new Uint8Array(2 + inner.length);
-    stream[0] = FALLBACK_MODE.widened;
-    stream[1] = wideningByte(widening);
-    stream.set(inner, 2);
-    return stream;
-  }
-  return encodeGroup(samples, width, height, channels, samples instanceof Uint8Array ? 255 : 65535, constant, mode);
+  if (samples instanceof Uint8Array || constant) return encodeGroup(samples, width, height, channels, samples instanceof Uint8Array ? 255 : 65535, constant, mode);
+  const widening = findWidening(samples);
+  if (widening) return encodeWidened(samples, widening, width, height, channels, mode);
+  const plain = encodeGroup(samples, width, height, channels, 65535, null, mode);
+  // Bits that never change cost little in the plain stream when they are the top bits of a dark group (no mask
+  // then), much when they sit below varying ones (v * 256 + n, n < 16); keep whichever is smaller.
+  const mask = findBitMask(samples);
+  const masked = mask ? encodeWidened(samples, mask, width, height, channels, mode) : null;
+  return masked && masked.length < plain.length ? masked : plain;
+}
+
+/** A mode 7 stream: mode, descriptor, and the stream of the group's b-bit values. */
+function encodeWidened(samples: Uint16Array, widening: Widening, width: number, height: number, channels: number, mode: PredictiveMode): Uint8Array {
+  const header = wideningHeader(widening);
+  const inner = encodeGroup(narrowSamples(samples, widening), width, height, channels, 2 ** widening.bits - 1, null, mode);
+  const stream = new Uint8Array(1 + header.length + inner.length);
+  stream[0] = FALLBACK_MODE.widened;
+  stream.set(header, 1);
+  stream.set(inner, 1 + header.length);
+  return stream;
 }
 
 /** Codes a group of values in 0..maxValue (Uint8Array when maxValue <= 255) as a constant, predictive or raw stream. */
@@ -216,9 +228,8 @@ function checkLength(body: Uint8Array, expected: number, what: string): void {
  */
 export function decodeFallback(stream: Uint8Array, width: number, height: number, channels: number, bitDepth: 8 | 16): Samples {
   if (bitDepth === 16 && stream.length > 0 && stream[0] === FALLBACK_MODE.widened) {
-    if (stream.length < 2) throw new CorruptStreamError('corrupt stream: widened fallback stream has no widening byte');
-    const widening = parseWideningByte(stream[1]!, 15, 'widened fallback stream');
-    return widenSamples(decodeGroup(stream.subarray(2), width, height, channels, widening.bits), widening);
+    const { widening, length } = readWideningHeader(stream, 1, 15, 'widened fallback stream');
+    return widenSamples(decodeGroup(stream.subarray(1 + length), width, height, channels, widening.bits), widening);
   }
   return decodeGroup(stream, width, height, channels, bitDepth);
 }
@@ -262,7 +273,7 @@ function checkValue(value: number, maxValue: number, what: string): void {
  */
 export function encodeLowBytes(samples: Uint16Array, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
   const widening = findWidening(samples, 8);
-  if (widening) return Uint8Array.of(FALLBACK_MODE.widened, wideningByte(widening));
+  if (widening) return Uint8Array.of(FALLBACK_MODE.widened, ...wideningHeader(widening));
   const low = new Uint8Array(samples.length);
   for (let i = 0; i < samples.length; i++) low[i] = samples[i]! & 0xff;
   return smallest(
@@ -285,7 +296,7 @@ export function decodeLowBytes(stream: Uint8Array, high: Uint8Array, width: numb
   for (let i = 0; i < n; i++) out[i] = high[i]! << 8;
   if (mode === FALLBACK_MODE.widened) {
     checkLength(body, 1, 'widened low-byte stream');
-    const widening = parseWideningByte(body[0]!, 8, 'widened low-byte stream');
+    const { widening } = readWideningHeader(body, 0, 8, 'widened low-byte stream');
     for (let i = 0; i < n; i++) {
       out[i] = widenValue(high[i]! >>> (8 - widening.bits), widening);
       if (out[i]! >>> 8 !== high[i]) {

@@ -11,12 +11,13 @@ import { CorruptStreamError } from '../../src/core/errors.js';
 import { Random } from '../../src/core/random.js';
 import { FALLBACK_MODE, decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes } from '../../src/codec/fallback-coder.js';
 import {
-  findWidening, narrowSamples, parseWideningByte, widenSamples, widenValue, wideningByte, type Widening,
+  findBitMask, findWidening, narrowSamples, readWideningHeader, widenSamples, widenValue, wideningHeader, type Widening,
 } from '../../src/codec/sixteen-widening.js';
 
 const REPLICATE = (bits: number): Widening => ({ bits, fill: 'replicate' });
 const ZERO_FILL = (bits: number): Widening => ({ bits, fill: 'zero' });
 const SCALE = (bits: number): Widening => ({ bits, fill: 'scale' });
+const firstByte = (widening: Widening): number => wideningHeader(widening)[0]!;
 
 /** A smooth b-bit group with mild noise, `channels` interleaved. */
 function smoothValues(width: number, height: number, channels: number, bits: number, seed: number): Uint16Array {
@@ -69,16 +70,16 @@ test('findWidening: the smallest b, zero fill on a tie; null for genuine 16-bit 
 });
 
 test('descriptor byte: bits in the low nibble, 0x80 for zero fill, 0x40 for scaling; anything else is corruption', () => {
-  assert.equal(wideningByte(REPLICATE(8)), 0x08);
-  assert.equal(wideningByte(ZERO_FILL(10)), 0x8a);
-  assert.equal(wideningByte(SCALE(12)), 0x4c);
-  assert.deepEqual(parseWideningByte(0x4c, 15, 'x'), SCALE(12));
-  assert.deepEqual(parseWideningByte(0x8a, 15, 'x'), ZERO_FILL(10));
-  assert.deepEqual(parseWideningByte(0x8f, 15, 'x'), ZERO_FILL(15));
+  assert.equal(firstByte(REPLICATE(8)), 0x08);
+  assert.equal(firstByte(ZERO_FILL(10)), 0x8a);
+  assert.equal(firstByte(SCALE(12)), 0x4c);
+  assert.deepEqual(readWideningHeader(Uint8Array.of(0x4c), 0, 15, 'x').widening, SCALE(12));
+  assert.deepEqual(readWideningHeader(Uint8Array.of(0x8a), 0, 15, 'x').widening, ZERO_FILL(10));
+  assert.deepEqual(readWideningHeader(Uint8Array.of(0x8f), 0, 15, 'x').widening, ZERO_FILL(15));
   for (const bad of [0x00, 0x80, 0x10, 0x20, 0xca, 0x40]) {
-    assert.throws(() => parseWideningByte(bad, 15, 'x'), CorruptStreamError, `0x${bad.toString(16)}`);
+    assert.throws(() => readWideningHeader(Uint8Array.of(bad), 0, 15, 'x').widening, CorruptStreamError, `0x${bad.toString(16)}`);
   }
-  assert.throws(() => parseWideningByte(0x09, 8, 'x'), CorruptStreamError, 'a low-byte stream holds at most 8 bits');
+  assert.throws(() => readWideningHeader(Uint8Array.of(0x09), 0, 8, 'x').widening, CorruptStreamError, 'a low-byte stream holds at most 8 bits');
 });
 
 test('fallback mode 7: the stream is mode, descriptor, then the b-bit group\'s own stream; exact round trips', () => {
@@ -88,7 +89,7 @@ test('fallback mode 7: the stream is mode, descriptor, then the b-bit group\'s o
       const samples = widenSamples(values, widening);
       const stream = encodeFallback(samples, 23, 9, channels);
       const what = `${channels} channels, ${widening.bits} bits ${widening.fill}`;
-      assert.deepEqual([stream[0], stream[1]], [FALLBACK_MODE.widened, wideningByte(widening)], what);
+      assert.deepEqual([stream[0], stream[1]], [FALLBACK_MODE.widened, firstByte(widening)], what);
       const inner = widening.bits === 8 ? encodeFallback(Uint8Array.from(values), 23, 9, channels) : null;
       if (inner) assert.deepEqual(stream.subarray(2), inner, `${what}: the 8-bit stream of the values`);
       assert.deepEqual(decodeFallback(stream, 23, 9, channels, 16), samples, what);
@@ -109,7 +110,7 @@ test('low-byte streams: content of 8 bits or fewer costs two bytes; high bytes t
     const samples = widenSamples(smoothValues(17, 5, 3, widening.bits, widening.bits), widening);
     const high = Uint8Array.from(samples, (s) => s >>> 8);
     const stream = encodeLowBytes(samples, 17, 5, 3);
-    assert.deepEqual([...stream], [FALLBACK_MODE.widened, wideningByte(widening)]);
+    assert.deepEqual([...stream], [FALLBACK_MODE.widened, firstByte(widening)]);
     assert.deepEqual(decodeLowBytes(stream, high, 17, 5, 3), samples);
   }
   const tenBit = widenSamples(smoothValues(17, 5, 3, 10, 3), REPLICATE(10));
@@ -134,4 +135,45 @@ test('damaged mode 7 streams are corrupt-stream errors, and mode 7 is no 8-bit o
   assert.deepEqual(decodeFallback(raw, 8, 8, 1, 16), new Uint16Array(64));
   raw[3 + 10] = 64;
   assert.throws(() => decodeFallback(raw, 8, 8, 1, 16), CorruptStreamError);
+});
+
+test('bit masks: 8-bit content plus 4 noisy low bits (v * 256 + n) codes its 12 varying bits; exact round trips', () => {
+  const random = new Random(7);
+  const eight = Uint8Array.from(smoothValues(48, 32, 3, 8, 11));
+  const samples = Uint16Array.from(eight, (v) => v * 256 + random.nextInt(16));
+  assert.equal(findWidening(samples), null);
+  const mask = findBitMask(samples);
+  assert.deepEqual(mask, { bits: 12, fill: 'mask', varying: 0xff0f, fixed: 0 });
+  assert.deepEqual(narrowSamples(samples, mask!), Uint16Array.from(samples, (s) => ((s >> 8) << 4) | (s & 15)));
+  assert.deepEqual(widenSamples(narrowSamples(samples, mask!), mask!), samples);
+  const stream = encodeFallback(samples, 48, 32, 3);
+  assert.deepEqual([...stream.subarray(0, 6)], [FALLBACK_MODE.widened, 0xcc, 0x0f, 0xff, 0x00, 0x00]);
+  assert.deepEqual(decodeFallback(stream, 48, 32, 3, 16), samples);
+  // About the 8-bit stream plus the 4 noise bits: far below coding the samples as 16-bit.
+  const n = samples.length;
+  const eightBits = (encodeFallback(eight, 48, 32, 3).length * 8) / n;
+  assert.ok((stream.length * 8) / n < eightBits + 4.6, `${(stream.length * 8) / n} bits/sample, 8-bit ${eightBits}`);
+  // Fixed bits set to 1 and a mask that is not the smaller stream (a dark genuine group) still round-trip.
+  const ones = Uint16Array.from(samples, (s) => s | 0x00a0);
+  assert.deepEqual(findBitMask(ones), { bits: 12, fill: 'mask', varying: 0xff0f, fixed: 0x00a0 });
+  assert.deepEqual(decodeFallback(encodeFallback(ones, 48, 32, 3), 48, 32, 3, 16), ones);
+  const dark = Uint16Array.from({ length: n }, () => random.nextInt(32768));
+  assert.deepEqual(decodeFallback(encodeFallback(dark, 48, 32, 3), 48, 32, 3, 16), dark);
+  assert.equal(findBitMask(Uint16Array.of(0, 0xffff)), null, 'every bit varies');
+  assert.equal(findBitMask(Uint16Array.of(0, 0x0fff, 0x0123)), null, 'only the top bits are fixed: the values are the samples');
+  assert.equal(findBitMask(Uint16Array.of(0x8000, 0x8fff)), null, 'fixed top bits, one of them set');
+  assert.deepEqual(findBitMask(Uint16Array.of(0x8000, 0x8f0f)), { bits: 8, fill: 'mask', varying: 0x0f0f, fixed: 0x8000 });
+});
+
+test('damaged bit-mask descriptors are corrupt-stream errors; low-byte streams hold no mask', () => {
+  const header = (bits: number, varying: number, fixed: number): Uint8Array =>
+    Uint8Array.of(0xc0 | bits, varying & 0xff, varying >> 8, fixed & 0xff, fixed >> 8);
+  assert.deepEqual(readWideningHeader(header(12, 0xff0f, 0x0020), 0, 15, 'x'), {
+    widening: { bits: 12, fill: 'mask', varying: 0xff0f, fixed: 0x0020 }, length: 5,
+  });
+  assert.throws(() => readWideningHeader(header(11, 0xff0f, 0), 0, 15, 'x'), CorruptStreamError, 'popcount is not bits');
+  assert.throws(() => readWideningHeader(header(12, 0xff0f, 0x0100), 0, 15, 'x'), CorruptStreamError, 'fixed among varying');
+  assert.throws(() => readWideningHeader(header(12, 0xff0f, 0).subarray(0, 4), 0, 15, 'x'), CorruptStreamError, 'cut short');
+  assert.throws(() => readWideningHeader(header(4, 0x000f, 0), 0, 8, 'x'), CorruptStreamError, 'no mask in low-byte streams');
+  assert.throws(() => decodeLowBytes(Uint8Array.of(FALLBACK_MODE.widened, ...header(4, 0x000f, 0)), new Uint8Array(1), 1, 1, 1), CorruptStreamError);
 });
