@@ -1,10 +1,10 @@
 /**
  * Writes the golden streams in fixtures/golden/: small `.idf` files per installed model (RGB in several tiles, RGBA,
- * 16-bit RGB) and per model-free layout (grey, fallback-only RGB, 16-bit grey + alpha), made from crops of real
- * photos, plus golden.json with the sha256 of the pixels each must decode to. Existing goldens are never rewritten:
- * a run only adds files for the models (and the model-free layouts) that have none in the current format version, so
- * a new model or a new format version gets its goldens beside the old ones. Invariant: every entry of golden.json
- * names a file here that decodes to its pixels.
+ * 16-bit RGB, widened 16-bit RGB) and per model-free layout (grey, fallback-only RGB, 16-bit grey + alpha, widened
+ * 16-bit RGB), made from crops of real photos, plus golden.json with the sha256 of the pixels each must decode to. Existing goldens are never rewritten:
+ * a run only adds the files (per format version, model and layout) that are missing, so a new model, layout or
+ * format version gets its goldens beside the old ones. Invariant: every entry of golden.json names a file here that
+ * decodes to its pixels.
  */
 import { sha256Hex } from '../src/core/sha256.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,6 +55,18 @@ function to16Bit(image: PixelBuffer): PixelBuffer {
   return createPixelBuffer({ width: image.width, height: image.height, channels: image.channels, bitDepth: 16, data });
 }
 
+/** 16-bit samples widened from the 8-bit values by bit replication (v * 257), as 8-bit images saved as 16-bit are. */
+function widen257(image: PixelBuffer): PixelBuffer {
+  const data = Uint16Array.from(image.data, (v) => v * 257);
+  return createPixelBuffer({ width: image.width, height: image.height, channels: image.channels, bitDepth: 16, data });
+}
+
+/** 16-bit samples with 4 deterministic noisy low bits under the 8-bit value and 4 zero bits between (a mask fill). */
+function withNoisyLowBits(image: PixelBuffer): PixelBuffer {
+  const data = Uint16Array.from(image.data, (v, i) => v * 256 + ((v * 37 + i * 11) & 0x0f));
+  return createPixelBuffer({ width: image.width, height: image.height, channels: image.channels, bitDepth: 16, data });
+}
+
 /** Crops of real photos tried in turn for a model's goldens, until the model codes tiles of all three. */
 const MODEL_CROPS: readonly [file: string, x: number, y: number][] = [
   ['kodak/kodim23.png', 300, 120],
@@ -73,11 +85,16 @@ async function code(name: string, pixels: PixelBuffer, model: LoadedModel | null
   return { name, pixels, result: await compress(pixels, { model, tileSize: TILE_SIZE }) };
 }
 
-function writeGolden({ name, pixels, result }: Coded): GoldenEntry {
-  const modelNumericId = result.model?.numericId ?? NO_MODEL_NUMERIC_ID;
-  // Version 1 files kept their original names; later versions' files carry the version.
+/** A golden's file name: version (from 2 on; version 1 files kept their original names), model, layout. */
+function goldenFile({ name, result }: Coded): string {
   const version = IDF_FORMAT_VERSION > 1 ? `v${IDF_FORMAT_VERSION}-` : '';
-  const file = `${version}${result.model ? `${result.model.id}-${modelNumericId}` : 'none-0'}-${name}.idf`;
+  return `${version}${result.model ? `${result.model.id}-${result.model.numericId}` : 'none-0'}-${name}.idf`;
+}
+
+function writeGolden(coded: Coded): GoldenEntry {
+  const { pixels, result } = coded;
+  const modelNumericId = result.model?.numericId ?? NO_MODEL_NUMERIC_ID;
+  const file = goldenFile(coded);
   writeFileSync(path.join(GOLDEN, file), result.bytes);
   console.log(`${file}: ${result.bytes.length} bytes, ${result.learnedTiles} of ${result.tiles} tiles learned`);
   return {
@@ -95,7 +112,10 @@ function writeGolden({ name, pixels, result }: Coded): GoldenEntry {
   };
 }
 
-/** The RGB, RGBA and 16-bit RGB goldens of a model, from the first crop where it codes tiles of each. */
+/**
+ * The RGB, RGBA, 16-bit RGB and widened (x257) 16-bit RGB goldens of a model, from the first crop where it codes
+ * tiles of each.
+ */
 async function modelGoldens(model: LoadedModel): Promise<Coded[]> {
   for (const [file, x, y] of MODEL_CROPS) {
     const rgb = await crop(file, x, y, 40, 24);
@@ -103,30 +123,40 @@ async function modelGoldens(model: LoadedModel): Promise<Coded[]> {
       await code('rgb-40x24', rgb, model),
       await code('rgba-40x24', withAlpha(rgb), model),
       await code('rgb16-40x24', to16Bit(rgb), model),
+      await code('rgb16x257-40x24', widen257(rgb), model),
     ];
     if (coded.every(({ result }) => result.learnedTiles > 0)) return coded;
   }
   throw new Error(`model ${model.record.id} codes no tile of any crop better than the fallback coder; add a crop to MODEL_CROPS`);
 }
 
+/** The model-free goldens: grey, RGB, 16-bit grey + alpha, and widened 16-bit RGB (x257 and a mask fill). */
+async function modelFreeGoldens(): Promise<Coded[]> {
+  const grey = await crop('usc-sipi-misc/boat.512.png', 200, 200, 33, 17);
+  const rgb = await crop('kodak/kodim23.png', 300, 120, 40, 24);
+  return [
+    await code('grey-33x17', grey, null),
+    await code('rgb-40x24', rgb, null),
+    await code('grey-alpha16-33x17', to16Bit(withAlpha(grey)), null),
+    await code('rgb16x257-40x24', widen257(rgb), null),
+    await code('rgb16lsb4-40x24', withNoisyLowBits(rgb), null),
+  ];
+}
+
 async function main(): Promise<void> {
   const listPath = path.join(GOLDEN, 'golden.json');
   mkdirSync(GOLDEN, { recursive: true });
   const existing: GoldenEntry[] = existsSync(listPath) ? (JSON.parse(readFileSync(listPath, 'utf8')) as GoldenEntry[]) : [];
-  const covered = new Set(existing.filter((entry) => entry.formatVersion === IDF_FORMAT_VERSION).map((entry) => entry.modelNumericId));
+  const present = new Set(existing.map((entry) => entry.file));
   const entries = [...existing];
-  const grey = await crop('usc-sipi-misc/boat.512.png', 200, 200, 33, 17);
-  if (!covered.has(NO_MODEL_NUMERIC_ID)) {
-    const rgb = await crop('kodak/kodim23.png', 300, 120, 40, 24);
-    for (const coded of [await code('grey-33x17', grey, null), await code('rgb-40x24', rgb, null), await code('grey-alpha16-33x17', to16Bit(withAlpha(grey)), null)]) {
-      entries.push(writeGolden(coded));
-    }
-  }
+  const addMissing = (coded: Coded[]): void => {
+    for (const one of coded) if (!present.has(goldenFile(one))) entries.push(writeGolden(one));
+  };
+  addMissing(await modelFreeGoldens());
   const { models, problems } = await listModels();
   for (const problem of problems) console.warn(`skipped: ${problem}`);
   for (const record of models) {
-    if (covered.has(record.numericId) || record.channels !== 3) continue;
-    for (const coded of await modelGoldens(await loadModel(record))) entries.push(writeGolden(coded));
+    if (record.channels === 3) addMissing(await modelGoldens(await loadModel(record)));
   }
   entries.sort((a, b) => a.modelNumericId - b.modelNumericId || (a.file < b.file ? -1 : 1));
   writeFileSync(listPath, `${JSON.stringify(entries, null, 2)}\n`);

@@ -1,8 +1,9 @@
 /**
  * The fallback coder's mode-5 golden streams (fixtures/golden/none-0-mode5-*.idf, written before the encoder
  * switched to mode 5): they exist (grey, RGB, 16-bit RGB), and each really holds mode-5 streams (every
- * tile's colour stream starts with its mode byte, constant or raw slivers aside). golden.test.ts decodes every golden
- * bit-exactly; this test keeps the mode-5 ones from silently being some other mode's.
+ * tile's colour stream starts with its mode byte, constant or raw slivers aside); likewise the widened 16-bit
+ * goldens (v2-none-0-rgb16x257, -rgb16lsb4) hold mode-7 streams. golden.test.ts decodes every golden bit-exactly;
+ * this test keeps these from silently being some other mode's.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,4 +32,16 @@ test('mode 5 has goldens (grey, RGB, 16-bit RGB), and their tiles are mode-5 str
     // The two full 16 x 16 tiles (of six) at least are predictive; slivers may be constant or raw.
     assert.ok(modes.filter((mode) => mode === CASCADE).length >= 2, `${entry.file}: modes ${modes}`);
   }
+});
+
+test('the widened 16-bit goldens hold mode-7 streams: x257 as 8-bit replication, 4 noisy low bits as a mask fill', () => {
+  const descriptors = (file: string): number[] => {
+    const bytes = readFileSync(path.join(GOLDEN, file));
+    const header = readIdfHeader(bytes, { source: file });
+    assert.ok(header.tiles.every((tile) => tile.fallback && bytes[tile.offset] === FALLBACK_MODE.widened), file);
+    return header.tiles.map((tile) => bytes[tile.offset + 1]!);
+  };
+  // Descriptor: bits in bits 0..3, fill in bits 6..7 (PAYLOAD.md, "Widened 16-bit groups"): 0x08 is 8-bit replication.
+  assert.deepEqual(descriptors('v2-none-0-rgb16x257-40x24.idf'), [8, 8, 8, 8, 8, 8]);
+  assert.ok(descriptors('v2-none-0-rgb16lsb4-40x24.idf').every((d) => (d & 0xf0) === 0xc0 && (d & 0x0f) >= 10), 'mask fills');
 });

@@ -41,7 +41,7 @@ test('the goldens cover grey, RGB, RGBA, 16-bit, several tiles, fallback-only an
   for (const id of models) {
     for (const version of new Set(entries.filter((e) => e.modelNumericId === id).map((e) => e.formatVersion))) {
       const own = entries.filter((e) => e.modelNumericId === id && e.formatVersion === version);
-      assert.deepEqual(own.map((e) => `${e.channels}/${e.bitDepth}`).sort(), ['3/16', '3/8', '4/8'], `model ${id}, version ${version}`);
+      assert.deepEqual([...new Set(own.map((e) => `${e.channels}/${e.bitDepth}`))].sort(), ['3/16', '3/8', '4/8'], `model ${id}, version ${version}`);
       assert.ok(own.every((e) => e.learnedTiles > 0 && e.tiles > 1), `model ${id}, version ${version}: learned tiles in several-tile files`);
     }
   }
