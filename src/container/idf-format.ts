@@ -117,6 +117,11 @@ export interface IdfHeader extends IdfGeometry {
   tilesDown: number;
   /** Bytes before the first payload (fixed fields, tile table and header CRC): the container's cost. */
   headerBytes: number;
+  /**
+   * Bytes the tile table promises beyond the end of the given bytes: 0, except for a file cut short inside its
+   * payloads read with `allowTruncatedPayloads`.
+   */
+  missingBytes: number;
 }
 
 /** One tile as the writer takes it. */

@@ -20,6 +20,11 @@ export interface ReadIdfOptions {
   source?: string;
   /** Largest padded width x padded height accepted; default DEFAULT_MAX_PIXELS (2^28). */
   maxPixels?: number;
+  /**
+   * Accept a file cut short inside its payloads (its header intact), for inspection: the tile table is returned as
+   * written and header.missingBytes says how much is missing. Default false: such a file is corruption.
+   */
+  allowTruncatedPayloads?: boolean;
 }
 
 /**
@@ -27,7 +32,7 @@ export interface ReadIdfOptions {
  * @param bytes the whole file
  * @throws CorruptStreamError naming the byte offset of the first bad field (bad magic, unknown version, reserved
  *   bits set, malformed or overlong varint, out-of-range geometry, a tile table longer than the file, header CRC
- *   mismatch, a payload past the end of the file, bytes after the last payload)
+ *   mismatch, a payload past the end of the file unless allowTruncatedPayloads, bytes after the last payload)
  * @throws LimitError when the padded image has more than maxPixels pixels (checked after the header CRC, so only
  *   for a header that is intact)
  */
@@ -104,17 +109,18 @@ export function readIdfHeader(bytes: Uint8Array, options: ReadIdfOptions = {}): 
   let offset = headerBytes;
   for (let t = 0; t < tileCount; t++) {
     const entry = readTileEntry(reader, t);
-    if (entry.length > bytes.length - offset) {
+    if (entry.length > bytes.length - offset && !options.allowTruncatedPayloads) {
       throw reader.error(entry.at, `tile ${t} length ${entry.length} runs past the end of the file (truncated or damaged)`);
     }
     tiles.push({ offset, length: entry.length, crc32: entry.crc32, fallback: entry.fallback });
     offset += entry.length;
   }
-  if (offset !== bytes.length) {
+  if (offset < bytes.length) {
     const extra = bytes.length - offset;
     throw reader.error(offset, `${extra} byte${extra === 1 ? '' : 's'} after the last tile`);
   }
-  return { ...info, version, modelSha256Prefix, tiles, tilesAcross, tilesDown, headerBytes };
+  const missingBytes = offset - bytes.length;
+  return { ...info, version, modelSha256Prefix, tiles, tilesAcross, tilesDown, headerBytes, missingBytes };
 }
 
 /** Reads tile-table entry `t` at the reader's position: varint (length << 1 | fallback), then the payload CRC. */

@@ -39,8 +39,26 @@ test('info: text and JSON for a file coded without a model', async () => {
     file: 'a.idf', bytes: bytes.length, formatVersion: 2, width: 257, height: 129, channels: 4, bitDepth: 8,
     paddedWidth: 257, paddedHeight: 129, tileWidth: 64, tileHeight: 64, tiles: 15, learnedTiles: 0, fallbackTiles: 15,
     model: null, pixelChecksum: `0x${header.pixelChecksum.toString(16).padStart(8, '0')}`, headerBytes: header.headerBytes,
-    bitsPerDim: (bytes.length * 8) / (257 * 129 * 4),
+    bitsPerDim: (bytes.length * 8) / (257 * 129 * 4), missingBytes: 0, completeTiles: 15,
   });
+});
+
+test('info: a file cut short inside its payloads shows its header and what is missing, then fails', async () => {
+  const bytes = readFileSync(path.join(root, 'a.idf'));
+  const header = readIdfHeader(bytes);
+  const cut = header.tiles[3]!.offset + 1;
+  writeFileSync(path.join(root, 'cut.idf'), bytes.subarray(0, cut));
+  const text = await runCli(['info', 'cut.idf'], { cwd: root });
+  assert.equal(text.code, 1);
+  assert.match(text.stdout.toString(), /^cut\.idf: \.idf format version 2\n {2}image: 257 x 129, RGBA, 8-bit\n/);
+  assert.match(text.stdout.toString(), new RegExp(`\n  truncated: ${bytes.length - cut} bytes missing, 3 of 15 tiles complete\n$`));
+  assert.equal(text.stderr, `idfz: cut.idf: truncated: ${bytes.length - cut} of its ${bytes.length} bytes are missing, ` +
+    'so it cannot be decompressed; copy it again from its source\n');
+  const json = JSON.parse((await runCli(['info', 'cut.idf', '--json'], { cwd: root })).stdout.toString()) as Record<string, unknown>;
+  assert.deepEqual([json.bytes, json.missingBytes, json.completeTiles], [cut, bytes.length - cut, 3]);
+  writeFileSync(path.join(root, 'header-cut.idf'), bytes.subarray(0, header.headerBytes - 1));
+  const headerCut = await runCli(['info', 'header-cut.idf'], { cwd: root });
+  assert.deepEqual([headerCut.code, headerCut.stdout.toString()], [1, '']);
 });
 
 test('info: a file that needs a model that is not installed; a damaged file is one line, exit 1', async () => {

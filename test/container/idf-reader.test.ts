@@ -48,12 +48,12 @@ function expectFieldCorrupt(field: Field, hex: string, message: RegExp, at = off
 test('the golden file reads back to the description and tiles it was written from', () => {
   const bytes = golden();
   const header = readIdfHeader(bytes);
-  const { tiles, version, tilesAcross, tilesDown, modelSha256Prefix, headerBytes, ...geometry } = header;
+  const { tiles, version, tilesAcross, tilesDown, modelSha256Prefix, headerBytes, missingBytes, ...geometry } = header;
   const { modelSha256, ...expected } = INFO;
   assert.deepEqual(geometry, expected);
   assert.equal(version, 1);
   assert.deepEqual(modelSha256Prefix, Uint8Array.of(0, 1, 2, 3));
-  assert.equal(headerBytes, 36);
+  assert.deepEqual([headerBytes, missingBytes], [36, 0]);
   assert.deepEqual([tilesAcross, tilesDown], [2, 1]);
   assert.deepEqual(tiles.map((tile) => [tile.offset, tile.length, tile.crc32, tile.fallback]),
     [[36, 6, 0x81f67724, false], [42, 4, 0xf47df2dc, true]]);
@@ -100,10 +100,10 @@ test('writer and reader agree on varied geometries, layouts, ids and payloads', 
     }));
     const bytes = writeIdf(info, tiles);
     const header = readIdfHeader(bytes);
-    const { tiles: entries, version, tilesAcross, tilesDown, modelSha256Prefix, headerBytes, ...geometry } = header;
+    const { tiles: entries, version, tilesAcross, tilesDown, modelSha256Prefix, headerBytes, missingBytes, ...geometry } = header;
     const { modelSha256, ...expected } = info;
     assert.deepEqual(geometry, expected);
-    assert.equal(entries.length, count);
+    assert.deepEqual([entries.length, missingBytes], [count, 0]);
     tiles.forEach((tile, t) => {
       assert.deepEqual(readTilePayload(bytes, header, t), tile.payload);
       assert.equal(entries[t]!.fallback, tile.fallback);
@@ -182,6 +182,24 @@ test('every truncation and every trailing byte is corruption', () => {
   const longer = new Uint8Array(bytes.length + 2);
   longer.set(bytes);
   expectCorrupt(longer, /2 bytes after the last tile at byte 46$/);
+});
+
+test('allowTruncatedPayloads reads an intact header of a file cut inside its payloads, saying what is missing', () => {
+  const bytes = golden();
+  const whole = readIdfHeader(bytes);
+  assert.equal(whole.missingBytes, 0);
+  for (let length = 0; length < bytes.length; length++) {
+    const cut = bytes.subarray(0, length);
+    if (length < whole.headerBytes) {
+      assert.throws(() => readIdfHeader(cut, { allowTruncatedPayloads: true }), CorruptStreamError, `length ${length}`);
+    } else {
+      const header = readIdfHeader(cut, { allowTruncatedPayloads: true });
+      assert.deepEqual([header.tiles, header.missingBytes], [whole.tiles, bytes.length - length], `length ${length}`);
+    }
+  }
+  const longer = new Uint8Array(bytes.length + 2);
+  longer.set(bytes);
+  assert.throws(() => readIdfHeader(longer, { allowTruncatedPayloads: true }), /2 bytes after the last tile at byte 46$/);
 });
 
 test('a damaged payload fails only its own tile, naming the tile and its offset', () => {

@@ -1,13 +1,15 @@
 /**
  * `idfz info FILE... [--json]`: what a `.idf` file's header says (geometry, padding, tiles and how each is coded,
  * the model it needs and whether that model is installed, size and bits per sub-pixel), as text or one JSON object
- * per file. Reads only the header: the payloads are not decoded, so a huge file costs no more than its size.
+ * per file. Reads only the header: the payloads are not decoded, so a huge file costs no more than its size. A file
+ * cut short inside its payloads (an interrupted copy) still shows its header and how much is missing, then fails.
  */
 import { Command } from 'commander';
 import type { CommandFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch } from './batch-output.js';
 import { readIdfHeader, type IdfHeader } from '../../container/index.js';
+import { CorruptStreamError } from '../../core/errors.js';
 import { findModelByNumericId, NO_MODEL_NUMERIC_ID, type ModelRecord } from '../../zoo/index.js';
 
 interface InfoFlags {
@@ -42,6 +44,9 @@ function describe(name: string, size: number, header: IdfHeader, installed: Mode
     pixelChecksum: `0x${header.pixelChecksum.toString(16).padStart(8, '0')}`,
     headerBytes: header.headerBytes,
     bitsPerDim: (size * 8) / (header.width * header.height * header.channels),
+    missingBytes: header.missingBytes,
+    // Payloads lie in table order, so a truncated file keeps a prefix of whole tiles.
+    completeTiles: header.tiles.filter((tile) => tile.offset + tile.length <= size).length,
   };
 }
 
@@ -57,16 +62,23 @@ function asText(info: ReturnType<typeof describe>): string {
     `  model: ${model}`,
     `  pixel checksum: ${info.pixelChecksum}`,
     `  size: ${info.bytes} bytes (header ${info.headerBytes}), ${info.bitsPerDim.toFixed(4)} bits per sub-pixel`,
+    ...(info.missingBytes > 0
+      ? [`  truncated: ${info.missingBytes} bytes missing, ${info.completeTiles} of ${info.tiles} tiles complete`]
+      : []),
   ].join('\n');
 }
 
 async function infoOne(ctx: CliContext, input: string, flags: InfoFlags): Promise<void> {
   const name = inputName(input);
   const bytes = await readBatchInput(ctx, input, 'an .idf file');
-  const header = readIdfHeader(bytes, { source: name, maxPixels: Number.MAX_SAFE_INTEGER });
+  const header = readIdfHeader(bytes, { source: name, maxPixels: Number.MAX_SAFE_INTEGER, allowTruncatedPayloads: true });
   const installed = header.modelId === NO_MODEL_NUMERIC_ID ? null : await findModelByNumericId(header.modelId);
   const info = describe(name, bytes.length, header, installed);
   ctx.stdout.write(`${flags.json ? JSON.stringify(info) : asText(info)}\n`);
+  if (info.missingBytes > 0) {
+    throw new CorruptStreamError(`truncated: ${info.missingBytes} of its ${bytes.length + info.missingBytes} bytes are ` +
+      'missing, so it cannot be decompressed; copy it again from its source');
+  }
 }
 
 /** The `info` command. */
