@@ -105,7 +105,8 @@ export async function openDataset(name: DatasetName, dataPath: string, split: Sp
       const dir = (await kind(path.join(dataPath, split))) === 'dir' ? path.join(dataPath, split) : dataPath;
       const folder = await ImageFolder.open(dir, { channels: options.channels ?? 3, maxImages });
       const crop = options.crop ?? {};
-      return folder.crops({ size: crop.size ?? 32, count: crop.count ?? 10_000, seed: crop.seed ?? 0, flip: crop.flip ?? false, name: `folder/${split}` });
+      // Named by the folder read, not the split: without a <split> sub-folder both splits read dataPath itself.
+      return folder.crops({ size: crop.size ?? 32, count: crop.count ?? 10_000, seed: crop.seed ?? 0, flip: crop.flip ?? false, name: dir });
     }
   }
 }

@@ -58,14 +58,15 @@ test('ImageNet resolves Chrabaszcz batches in numeric order, val_data, single fi
   });
 });
 
-test('folder uses <path>/<split> when present and returns seeded crops', async () => {
+test('folder uses <path>/<split> when present, is named by the folder it read, and returns seeded crops', async () => {
   await withTempDir(async (dir) => {
     await mkdir(path.join(dir, 'test'));
     await writeFile(path.join(dir, 'a.png'), await pngBytes(40, 40, 3, () => 1));
     await writeFile(path.join(dir, 'test', 'b.png'), await pngBytes(40, 40, 3, () => 2));
     const train = await openDataset('folder', dir, 'train', { crop: { size: 16, count: 5, seed: 1 } });
     const test = await openDataset('folder', dir, 'test', { crop: { size: 16, count: 5, seed: 1 } });
-    assert.deepEqual([train.name, train.count, train.height, train.images[0], test.images[0]], ['folder/train', 5, 16, 1, 2]);
+    assert.deepEqual([train.name, test.name], [dir, path.join(dir, 'test')]);
+    assert.deepEqual([train.count, train.height, train.images[0], test.images[0]], [5, 16, 1, 2]);
     assert.equal((await openDataset('folder', dir, 'train')).count, 10_000);
   });
 });
