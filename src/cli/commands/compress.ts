@@ -2,7 +2,8 @@
  * `idfz compress IN... [-o OUT] [--model ID|PATH | --no-model] [--threads N] [--tile-size N] [--max-pixels N] [-f]
  * [--json]`: images (or `-`, stdin) to `.idf` files, `photo.png` -> `photo.idf` by default. Outputs are written
  * atomically and never replace a file without -f; a batch goes on past a bad file and exits 1 at the end. What the
- * .idf file does not keep (frames after the first, ICC profile, EXIF, orientation) is a warning. Without
+ * .idf file does not keep (frames after the first, ICC profile, EXIF, orientation) is a warning, as is an output
+ * larger than its input. Without
  * --model the installed default model is used, or the fallback coder alone when none is installed.
  */
 import { Command } from 'commander';
@@ -13,6 +14,7 @@ import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { withTilePools } from './batch-tile-pools.js';
 import { warnAboutUnstoredMetadata } from './unstored-metadata.js';
+import { warnIfLarger } from './larger-output.js';
 import { BadInputError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, type TilePoolCache } from '../../codec/index.js';
@@ -95,6 +97,7 @@ async function compressOne(
   const result = await compress(pixels, { model, threads: flags.threads, tileSize: flags.tileSize, maxPixels, pools });
   const output = await writeBatchOutput(ctx, input, target, '.idf', result.bytes, flags.force === true);
   warnAboutUnstoredMetadata(name, output, pixels);
+  warnIfLarger(name, output, bytes.length, result.bytes.length, pixels);
   const seconds = (performance.now() - started) / 1000;
   const summary = {
     input: name,
