@@ -4,7 +4,8 @@
  * (one value per channel), an adaptive predictive model through rANS (mode 5, the cascade model of
  * fallback-cascade-model.ts, which the encoder writes; modes 4, 3 and 1, the LMS model of fallback-lms-model.ts, the
  * blend model of fallback-blend-model.ts and the MED model of fallback-model.ts, which old files hold and which
- * decode forever), or the raw samples; the encoder keeps the smallest, so a group never costs more
+ * decode forever), the copy model for synthetic content (mode 6, fallback-copy-model.ts, tried only where its
+ * cheap test passes), or the raw samples; the encoder keeps the smallest, so a group never costs more
  * than its raw size plus one byte. A 16-bit group of widened b-bit content (sixteen-widening.ts) is mode 7: two bytes
  * and the stream of its b-bit values; a low-byte stream that follows from the high bytes is those two bytes alone.
  * Byte layout in src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for bit, and a damaged stream is a
@@ -14,6 +15,7 @@ import { CorruptStreamError } from '../core/errors.js';
 import { RansDecoder, RansEncoder } from '../entropy/index.js';
 import { FallbackBlendModel } from './fallback-blend-model.js';
 import { FallbackCascadeModel } from './fallback-cascade-model.js';
+import { copyModelMayWin, decodeCopyBody, encodeCopyBody } from './fallback-copy-model.js';
 import { FallbackLmsModel } from './fallback-lms-model.js';
 import { FallbackModel } from './fallback-model.js';
 import type { FallbackSampleModel } from './fallback-sample-model.js';
@@ -24,8 +26,11 @@ import {
 /** Interleaved samples of one plane group: 8-bit or 16-bit. */
 export type Samples = Uint8Array | Uint16Array;
 
-/** Stream modes (the first byte of a fallback stream); 7 (widened) only in 16-bit and low-byte streams. */
-export const FALLBACK_MODE = { constant: 0, predictive: 1, raw: 2, blend: 3, lms: 4, cascade: 5, widened: 7 } as const;
+/**
+ * Stream modes (the first byte of a fallback stream); 7 (widened) only in 16-bit and low-byte streams, 6 (copy)
+ * anywhere but in low-byte streams.
+ */
+export const FALLBACK_MODE = { constant: 0, predictive: 1, raw: 2, blend: 3, lms: 4, cascade: 5, copy: 6, widened: 7 } as const;
 
 /** Modes a stream may start with; `widened` only at the top of a 16-bit stream or a low-byte stream. */
 const KNOWN_MODES: ReadonlySet<number> = new Set(Object.values(FALLBACK_MODE));
@@ -151,7 +156,7 @@ function rawBody(samples: Samples): Uint8Array {
   return body;
 }
 
-function smallest(mode: number, constant: number[] | null, samples: Samples, bytesPerValue: number, predictive: () => Uint8Array, raw: () => Uint8Array): Uint8Array {
+function smallest(mode: number, constant: number[] | null, samples: Samples, bytesPerValue: number, predictive: () => Uint8Array, raw: () => Uint8Array, copy: (() => Uint8Array) | null = null): Uint8Array {
   if (constant) {
     const body = new Uint8Array(constant.length * bytesPerValue);
     constant.forEach((value, c) => {
@@ -162,6 +167,8 @@ function smallest(mode: number, constant: number[] | null, samples: Samples, byt
   }
   const coded = predictive();
   const rawLength = samples.length * bytesPerValue;
+  const copied = copy ? copy() : null;
+  if (copied && copied.length < Math.min(coded.length, rawLength)) return withMode(FALLBACK_MODE.copy, copied);
   return coded.length < rawLength ? withMode(mode, coded) : withMode(FALLBACK_MODE.raw, raw());
 }
 
@@ -197,12 +204,16 @@ function encodeWidened(samples: Uint16Array, widening: Widening, width: number, 
   return stream;
 }
 
-/** Codes a group of values in 0..maxValue (Uint8Array when maxValue <= 255) as a constant, predictive or raw stream. */
+/**
+ * Codes a group of values in 0..maxValue (Uint8Array when maxValue <= 255) as a constant, predictive, copy or raw
+ * stream; the copy model (mode 6) is tried only where its cheap test says it can win (copyModelMayWin).
+ */
 function encodeGroup(samples: Samples, width: number, height: number, channels: number, maxValue: number, constant: number[] | null, mode: PredictiveMode): Uint8Array {
   return smallest(
     mode, constant, samples, samples instanceof Uint8Array ? 1 : 2,
     () => encodePredictive(mode, samples, width, height, channels, maxValue, false),
     () => rawBody(samples),
+    !constant && copyModelMayWin(samples, width, height, channels) ? () => encodeCopyBody(samples, width, height, channels, maxValue) : null,
   );
 }
 
@@ -254,6 +265,8 @@ function decodeGroup(stream: Uint8Array, width: number, height: number, channels
       out[i] = bytesPerValue === 1 ? body[i]! : body[2 * i]! | (body[2 * i + 1]! << 8);
       checkValue(out[i]!, maxValue, 'raw fallback stream');
     }
+  } else if (mode === FALLBACK_MODE.copy) {
+    decodeCopyBody(body, out, width, height, channels, maxValue);
   } else {
     decodePredictive(mode, body, out, width, height, channels, maxValue, false);
   }
@@ -291,6 +304,7 @@ export function encodeLowBytes(samples: Uint16Array, width: number, height: numb
  */
 export function decodeLowBytes(stream: Uint8Array, high: Uint8Array, width: number, height: number, channels: number): Uint16Array {
   const { mode, body } = bodyOf(stream, 'low-byte stream', true);
+  if (mode === FALLBACK_MODE.copy) throw new CorruptStreamError('corrupt stream: a low-byte stream cannot be mode 6 (copy)');
   const n = width * height * channels;
   const out = new Uint16Array(n);
   for (let i = 0; i < n; i++) out[i] = high[i]! << 8;
