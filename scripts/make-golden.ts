@@ -1,7 +1,7 @@
 /**
  * Writes the golden streams in fixtures/golden/: small `.idf` files per installed model (RGB in several tiles, RGBA,
  * 16-bit RGB, widened 16-bit RGB) and per model-free layout (grey, fallback-only RGB, 16-bit grey + alpha, widened
- * 16-bit RGB), made from crops of real photos, plus golden.json with the sha256 of the pixels each must decode to. Existing goldens are never rewritten:
+ * 16-bit RGB, synthetic RGB), made from crops of real photos and a committed synthetic PNG (sources/), plus golden.json with the sha256 of the pixels each must decode to. Existing goldens are never rewritten:
  * a run only adds the files (per format version, model and layout) that are missing, so a new model, layout or
  * format version gets its goldens beside the old ones. Invariant: every entry of golden.json names a file here that
  * decodes to its pixels.
@@ -81,8 +81,8 @@ interface Coded {
   readonly result: CompressResult;
 }
 
-async function code(name: string, pixels: PixelBuffer, model: LoadedModel | null): Promise<Coded> {
-  return { name, pixels, result: await compress(pixels, { model, tileSize: TILE_SIZE }) };
+async function code(name: string, pixels: PixelBuffer, model: LoadedModel | null, tileSize = TILE_SIZE): Promise<Coded> {
+  return { name, pixels, result: await compress(pixels, { model, tileSize }) };
 }
 
 /** A golden's file name: version (from 2 on; version 1 files kept their original names), model, layout. */
@@ -130,11 +130,21 @@ async function modelGoldens(model: LoadedModel): Promise<Coded[]> {
   throw new Error(`model ${model.record.id} codes no tile of any crop better than the fallback coder; add a crop to MODEL_CROPS`);
 }
 
-/** The model-free goldens: grey, RGB, 16-bit grey + alpha, and widened 16-bit RGB (x257 and a mask fill). */
+/** The synthetic source image (fixtures/golden/sources, rendered from an SVG of shapes without text). */
+async function synthetic(): Promise<PixelBuffer> {
+  const file = path.join(GOLDEN, 'sources', 'shapes-256x192.png');
+  return readImage(readFileSync(file), { name: file });
+}
+
+/**
+ * The model-free goldens: grey, RGB, 16-bit grey + alpha, widened 16-bit RGB (x257 and a mask fill), and a synthetic
+ * RGB image in 64 x 64 tiles (fallback mode 6, the copy model).
+ */
 async function modelFreeGoldens(): Promise<Coded[]> {
   const grey = await crop('usc-sipi-misc/boat.512.png', 200, 200, 33, 17);
   const rgb = await crop('kodak/kodim23.png', 300, 120, 40, 24);
   return [
+    await code('shapes-256x192', await synthetic(), null, 64),
     await code('grey-33x17', grey, null),
     await code('rgb-40x24', rgb, null),
     await code('grey-alpha16-33x17', to16Bit(withAlpha(grey)), null),

@@ -2,10 +2,12 @@
  * Fallback mode 6 (the copy model): exact round trips of hand-made tiles (few colours, a 1-pixel checkerboard,
  * gradients beside flat areas, more than 256 colours, 16-bit, grey, alpha, 1..4 channels, tiny sizes) and of images
  * rendered from SVG (shapes, text); the encoder's choice (mode 6 on synthetic content, never tried on a photo crop);
- * a pinned stream; and damaged, truncated and misplaced mode-6 streams rejected with CorruptStreamError.
+ * a pinned stream; the mode-6 golden; and damaged, truncated and misplaced mode-6 streams rejected with
+ * CorruptStreamError.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { CorruptStreamError } from '../../src/core/errors.js';
@@ -16,8 +18,10 @@ import {
 } from '../../src/codec/fallback-coder.js';
 import { copyModelMayWin, decodeCopyBody, encodeCopyBody } from '../../src/codec/fallback-copy-model.js';
 import { compress, decompress } from '../../src/codec/index.js';
+import { readIdfHeader, readTilePayload } from '../../src/container/index.js';
 import { createPixelBuffer } from '../../src/image/pixel-buffer.js';
-import { SHARED_DATA } from '../helpers/paths.js';
+import { readImage } from '../../src/image/read-image.js';
+import { FIXTURES, SHARED_DATA } from '../helpers/paths.js';
 import { crop } from './fallback-mode-checks.js';
 
 /** Flat boxes of a few colours with a diagonal line and a 1-pixel checkerboard patch: piecewise-constant content. */
@@ -191,4 +195,14 @@ test('damaged mode-6 streams are CorruptStreamError: truncations, trailing bytes
   assert.throws(() => decodeLowBytes(stream, new Uint8Array(40 * 24 * 3), 40, 24, 3), CorruptStreamError, 'no mode-6 low bytes');
   const inner = encodeFallback(Uint16Array.from(samples, (v) => v * 257), 40, 24, 3);
   assert.throws(() => decodeFallback(inner.subarray(0, inner.length - 2), 40, 24, 3, 16), CorruptStreamError, 'truncated mode-7 wrapper');
+});
+
+test('the synthetic golden holds mode-6 tiles and decodes to its committed source PNG', async () => {
+  const golden = path.join(FIXTURES, 'golden');
+  const bytes = new Uint8Array(readFileSync(path.join(golden, 'v2-none-0-shapes-256x192.idf')));
+  const header = readIdfHeader(bytes);
+  const modes = header.tiles.map((tile, i) => (tile.fallback ? readTilePayload(bytes, header, i)[0] : -1));
+  assert.ok(modes.filter((mode) => mode === FALLBACK_MODE.copy).length >= 6, `tile modes ${modes.join(' ')}`);
+  const source = await readImage(readFileSync(path.join(golden, 'sources', 'shapes-256x192.png')));
+  assert.deepEqual((await decompress(bytes, { threads: 1 })).data, source.data);
 });
