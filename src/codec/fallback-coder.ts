@@ -176,7 +176,8 @@ function smallest(mode: number, constant: number[] | null, samples: Samples, byt
  * Codes a plane group: `channels` interleaved channels (3 = RGB, coded with colour differences; any other count
  * channel by channel). A 16-bit group whose samples all widen b-bit values (b < 16) codes those values (mode 7).
  * @param samples width * height * channels samples, Uint8Array for bitDepth 8, Uint16Array for 16
- * @param mode the predictive mode to try (default ENCODER_MODE, 5; 1, 3 and 4 only to write old-style streams in tests)
+ * @param mode the predictive mode to try (default ENCODER_MODE, 5, beside mode 6; 1, 3 and 4 only to write old-style
+ *   streams in tests, without mode 6)
  * @returns the stream: 1 byte more than the smallest of the constant, predictive and raw bodies (mode 7: 2 bytes more
  *   than that of the b-bit values)
  */
@@ -206,14 +207,17 @@ function encodeWidened(samples: Uint16Array, widening: Widening, width: number, 
 
 /**
  * Codes a group of values in 0..maxValue (Uint8Array when maxValue <= 255) as a constant, predictive, copy or raw
- * stream; the copy model (mode 6) is tried only where its cheap test says it can win (copyModelMayWin).
+ * stream; the copy model (mode 6) is tried only beside mode 5 and where its cheap test says it can win (copyModelMayWin).
  */
 function encodeGroup(samples: Samples, width: number, height: number, channels: number, maxValue: number, constant: number[] | null, mode: PredictiveMode): Uint8Array {
   return smallest(
     mode, constant, samples, samples instanceof Uint8Array ? 1 : 2,
     () => encodePredictive(mode, samples, width, height, channels, maxValue, false),
     () => rawBody(samples),
-    !constant && copyModelMayWin(samples, width, height, channels) ? () => encodeCopyBody(samples, width, height, channels, maxValue) : null,
+    // The writers of modes 1, 3 and 4 (old-style streams, for tests) had no mode 6.
+    !constant && mode === ENCODER_MODE && copyModelMayWin(samples, width, height, channels)
+      ? () => encodeCopyBody(samples, width, height, channels, maxValue)
+      : null,
   );
 }
 
@@ -282,7 +286,8 @@ function checkValue(value: number, maxValue: number, what: string): void {
  * predicting each full sample from its decoded neighbours; two bytes (mode 7) when the samples all widen values of
  * 8 bits or fewer, so that the low bytes follow from the high bytes.
  * @param samples width * height * channels 16-bit samples
- * @param mode the predictive mode to try (default ENCODER_MODE, 5; 1, 3 and 4 only to write old-style streams in tests)
+ * @param mode the predictive mode to try (default ENCODER_MODE, 5, beside mode 6; 1, 3 and 4 only to write old-style
+ *   streams in tests, without mode 6)
  */
 export function encodeLowBytes(samples: Uint16Array, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
   const widening = findWidening(samples, 8);

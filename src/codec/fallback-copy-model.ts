@@ -190,9 +190,10 @@ function codeNewColour(
 }
 
 /**
- * The encoder's cheap test for trying mode 6: at least 23/32 (0.719) of the pixels equal (all channels) their W or
- * N neighbour. No 128 x 128 tile of the 24 Kodak photos reaches it (the most is 0.698), so photos are never coded
- * twice and their streams do not change; the synthetic set's tiles are all above 0.731, 95% above 0.92.
+ * The encoder's cheap test for trying mode 6: at least 3/32 (0.094) of the pixels equal (all channels) their W or N
+ * neighbour. Mode 6 wins on synthetic tiles (all of the synthetic set's are above 0.73) and also on smooth, clean photo
+ * tiles: kodim21's sky (0.25) codes 26% smaller than in mode 5. Over Kodak's 128 x 128 tiles this threshold keeps
+ * the whole gain of trying every tile (-1.98% against -1.99%) while skipping the third of the tiles that never win.
  */
 export function copyModelMayWin(samples: ArrayLike<number>, width: number, height: number, channels: number): boolean {
   const C = channels;
@@ -209,7 +210,7 @@ export function copyModelMayWin(samples: ArrayLike<number>, width: number, heigh
       if (same) repeats++;
     }
   }
-  return repeats * 32 >= width * height * 23;
+  return repeats * 32 >= width * height * 3;
 }
 
 /**
