@@ -3,7 +3,7 @@
  * loaded and sha256-verified by the zoo) to BenchCodec. Each image becomes a complete `.idf` file (container, tile
  * table, fallback tiles included) and is decompressed by the real decoder, so idfz is measured like every baseline.
  */
-import { compress, decompress, DEFAULT_TILE_SIZE, IDF_CODER_FACTORY, type LearnedCoderFactoryRef } from '../codec/index.js';
+import { compress, decompress, DEFAULT_TILE_SIZE, IDF_CODER_FACTORY, SYNTHETIC_TILE_SIZE, type LearnedCoderFactoryRef } from '../codec/index.js';
 import type { KernelName } from '../engine/index.js';
 import type { LoadedModel } from '../zoo/index.js';
 import type { BenchCodec, BenchImage, ImageGeometry } from './bench-codec.js';
@@ -34,7 +34,7 @@ export function idfzCodec(options: IdfzCodecOptions): BenchCodec {
   let tiles = 0;
   return {
     name: 'idfz',
-    settings: `.idf file as idfz writes it, container included (model ${id}, sha256 ${sha}..., ${DEFAULT_TILE_SIZE}-pixel tiles, learned or fallback per tile, one thread, ${kernel} kernels)`,
+    settings: `.idf file as idfz writes it, container included (model ${id}, sha256 ${sha}..., ${DEFAULT_TILE_SIZE}-pixel tiles (${SYNTHETIC_TILE_SIZE} for synthetic images), learned or fallback per tile, one thread, ${kernel} kernels)`,
     timing: 'in-process',
     available: async () => ({ available: true, version: `idfz codec, model ${id} (numeric id ${model.record.numericId}, sha256 ${sha}...)` }),
     async encode(image: BenchImage) {

@@ -11,7 +11,7 @@ import type { KernelName } from '../engine/index.js';
 import type { PixelBuffer } from '../image/pixel-buffer.js';
 import { NO_MODEL_NUMERIC_ID, type LoadedModel, type ModelRecord } from '../zoo/index.js';
 import { IDF_CODER_FACTORY, type LearnedCoderFactoryRef } from './learned-coder-source.js';
-import { DEFAULT_TILE_SIZE, extractTile, planTileLayout, tileRect, type TileLayout } from './tile-layout.js';
+import { defaultTileSize, extractTile, planTileLayout, tileRect, type TileLayout } from './tile-layout.js';
 import { colourChannels, type TileFormat } from './tile-payload.js';
 import type { TilePoolCache } from './tile-pool-cache.js';
 import { TilePool, type TilePoolOptions } from './tile-worker-pool.js';
@@ -28,7 +28,10 @@ export interface CompressOptions {
   readonly pools?: TilePoolCache;
   /** Engine kernel set; default 'wasm'. The output is the same for both. */
   readonly kernel?: KernelName;
-  /** Tile side in pixels, 1..4096 (rounded up to the model's size multiple); default DEFAULT_TILE_SIZE. */
+  /**
+   * Tile side in pixels, 1..4096 (rounded up to the model's size multiple); default defaultTileSize's choice
+   * (DEFAULT_TILE_SIZE, or SYNTHETIC_TILE_SIZE for screenshots and diagrams).
+   */
   readonly tileSize?: number;
   /**
    * Largest padded width x height accepted; default the container's DEFAULT_MAX_PIXELS (2^26). An image the model's
@@ -71,7 +74,8 @@ export async function compress(pixels: PixelBuffer, options: CompressOptions = {
     if (model && pool.learned!.channels !== model.record.channels) {
       throw new ModelError(`${source}: the model codes ${pool.learned!.channels} channels but its manifest says ${model.record.channels}`);
     }
-    const layout = planTileLayout(pixels.width, pixels.height, pool.learned?.sizeMultiple ?? 1, options.tileSize ?? DEFAULT_TILE_SIZE);
+    const tileSize = options.tileSize ?? defaultTileSize(pixels.data, pixels.width, pixels.height, pixels.channels);
+    const layout = planTileLayout(pixels.width, pixels.height, pool.learned?.sizeMultiple ?? 1, tileSize);
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
     if (layout.paddedWidth * layout.paddedHeight > maxPixels) {
       if (!model || pixels.width * pixels.height > maxPixels) {

@@ -6,6 +6,6 @@ export { compress, type CompressOptions, type CompressResult } from './compress.
 export { decompress, type DecompressOptions } from './decompress.js';
 export { IDF_CODER_FACTORY, type LearnedCoderFactory, type LearnedCoderFactoryRef } from './learned-coder-source.js';
 export type { LearnedTileCoder } from './learned-tile-coder.js';
-export { DEFAULT_TILE_SIZE, MAX_TILE_SIZE, type TileLayout } from './tile-layout.js';
+export { DEFAULT_TILE_SIZE, MAX_TILE_SIZE, SYNTHETIC_TILE_SIZE, type TileLayout } from './tile-layout.js';
 export { defaultThreads, MAX_THREADS } from './tile-worker-pool.js';
 export { TilePoolCache } from './tile-pool-cache.js';

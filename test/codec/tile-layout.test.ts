@@ -1,11 +1,18 @@
 /**
  * Tile layout: padding to the size multiple, tile sizes and grids (1x1, smaller than a tile, exact multiples),
- * edge replication into the padding, and extract / place as exact inverses over the unpadded image.
+ * edge replication into the padding, extract / place as exact inverses over the unpadded image, and the default tile
+ * size (1024 for screenshots and diagrams, 128 for photos).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InternalError } from '../../src/core/errors.js';
-import { cropTile, extractTile, placeTile, planTileLayout, tileRect } from '../../src/codec/tile-layout.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compress, DEFAULT_TILE_SIZE, SYNTHETIC_TILE_SIZE } from '../../src/codec/index.js';
+import { neighbourRepeats } from '../../src/codec/fallback-copy-model.js';
+import { cropTile, defaultTileSize, extractTile, placeTile, planTileLayout, tileRect } from '../../src/codec/tile-layout.js';
+import { readImage } from '../../src/image/read-image.js';
+import { FIXTURES, SHARED_DATA } from '../helpers/paths.js';
 
 test('planTileLayout: padding to the multiple, tiles capped at the padded size, grid counts', () => {
   assert.deepEqual(planTileLayout(1, 1, 1), { width: 1, height: 1, paddedWidth: 1, paddedHeight: 1, tileWidth: 1, tileHeight: 1, tilesAcross: 1, tilesDown: 1 });
@@ -54,4 +61,18 @@ test('extractTile replicates the last column and row; cropTile and placeTile dro
     }
     assert.deepEqual(back, data);
   }
+});
+
+test('defaultTileSize: 1024 for a rendered diagram and a screen of flat colours, 128 for a photo; compress follows it', async () => {
+  const shapes = await readImage(readFileSync(path.join(FIXTURES, 'golden', 'sources', 'shapes-256x192.png')));
+  assert.equal(defaultTileSize(shapes.data, shapes.width, shapes.height, shapes.channels), SYNTHETIC_TILE_SIZE);
+  const photo = await readImage(readFileSync(path.join(SHARED_DATA, 'kodak', 'kodim21.png')));
+  assert.equal(defaultTileSize(photo.data, photo.width, photo.height, photo.channels), DEFAULT_TILE_SIZE);
+  // The boundary is 23/32 of the pixels repeating W or N: a 32 x 1 row whose first k + 1 pixels are equal has k repeats.
+  const row = (k: number): Uint8Array => Uint8Array.from({ length: 32 }, (_, x) => (x <= k ? 0 : x));
+  assert.deepEqual([neighbourRepeats(row(23), 32, 1, 1), defaultTileSize(row(23), 32, 1, 1)], [23, SYNTHETIC_TILE_SIZE]);
+  assert.deepEqual([neighbourRepeats(row(22), 32, 1, 1), defaultTileSize(row(22), 32, 1, 1)], [22, DEFAULT_TILE_SIZE]);
+  const result = await compress(shapes, { model: null });
+  assert.deepEqual([result.layout.tileWidth, result.layout.tileHeight, result.tiles], [256, 192, 1]);
+  assert.equal((await compress(shapes, { model: null, tileSize: 64 })).tiles, 12);
 });

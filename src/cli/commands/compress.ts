@@ -17,7 +17,7 @@ import { warnAboutUnstoredMetadata } from './unstored-metadata.js';
 import { warnIfLarger } from './larger-output.js';
 import { BadInputError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, type TilePoolCache } from '../../codec/index.js';
+import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, SYNTHETIC_TILE_SIZE, type TilePoolCache } from '../../codec/index.js';
 import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS, readIdfHeader } from '../../container/index.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
@@ -28,7 +28,8 @@ interface CompressFlags {
   /** A model id or folder; false for --no-model; undefined for the default model. */
   model?: string | false;
   threads: number;
-  tileSize: number;
+  /** Undefined: the codec's choice (DEFAULT_TILE_SIZE, or SYNTHETIC_TILE_SIZE for screenshots and diagrams). */
+  tileSize?: number;
   maxPixels: number;
   force?: boolean;
   json?: boolean;
@@ -135,7 +136,8 @@ export const compressCommand: CommandFactory = (ctx, state) =>
     .option('--model <id|path>', `model id (see idfz models) or the path of a model folder (default: ${DEFAULT_MODEL_ID} for RGB images, ${DEFAULT_GREY_MODEL_ID} for grey ones, where installed; else the fallback coder)`)
     .option('--no-model', 'code every tile with the fallback coder (faster; the file decodes without any model)')
     .option('--threads <n>', 'threads that code tiles (the output does not depend on it)', integerIn('--threads', 1, MAX_THREADS), defaultThreads())
-    .option('--tile-size <n>', 'tile width and height in pixels, rounded up to the model\'s multiple', integerIn('--tile-size', 1, MAX_TILE_SIZE), DEFAULT_TILE_SIZE)
+    .option('--tile-size <n>', `tile width and height in pixels, rounded up to the model's multiple (default: ${DEFAULT_TILE_SIZE}, ` +
+      `or ${SYNTHETIC_TILE_SIZE} for screenshots and diagrams)`, integerIn('--tile-size', 1, MAX_TILE_SIZE))
     .option('--max-pixels <n>', 'refuse images with more pixels (checked before decoding)', integerIn('--max-pixels', 1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
     .option('-f, --force', 'overwrite existing output files')
     .option('--json', 'print one JSON object per file on stdout: bytes, bitsPerDim, width, height, channels, model, seconds, ...')
