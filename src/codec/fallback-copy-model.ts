@@ -2,11 +2,11 @@
  * Fallback mode 6, the copy model for synthetic content (screenshots, diagrams, charts, text): each pixel, as a whole
  * colour tuple, is a copy of one of its causal neighbours' colours (W, N, NW, NE, WW, NN, deduplicated), else one
  * of the recently escaped colours (a move-to-front list), else a new colour whose channels are coded against a MED
- * prediction; every decision is an adaptive bit (fallback-bit-coder.ts). One code path encodes and decodes.
+ * prediction; every decision is an adaptive bit (entropy/adaptive-bit-coder.ts). One code path encodes and decodes.
  * Layout in src/codec/PAYLOAD.md. Invariant: integer-only; each decision depends only on pixels before it.
  */
 import { CorruptStreamError } from '../core/errors.js';
-import { AdaptiveBitCoder } from './fallback-bit-coder.js';
+import { AdaptiveBitCoder } from '../entropy/index.js';
 import { medianEdge } from './fallback-neighbours.js';
 
 /** Entries of the move-to-front list of escaped colours (a power of two). */

@@ -1,10 +1,11 @@
 /**
  * The entropy layer's public API: RansEncoder / RansDecoder over typed-array batches (discretised logistic,
- * logistic mixture, uniform) in stream version 1 or 2, the integer parameter grid the engine and exporter quantise
- * to, and ideal code lengths. Other layers import from here only.
+ * logistic mixture, uniform) in stream version 1 or 2, adaptive binary decisions (AdaptiveBitCoder), the integer
+ * parameter grid the engine and exporter quantise to, and ideal code lengths. Other layers import from here only.
  */
 export { RansEncoder } from './rans-encoder.js';
 export { RansDecoder } from './rans-decoder.js';
+export { AdaptiveBitCoder } from './adaptive-bit-coder.js';
 export {
   MU_FRAC_BITS, MU_Q_MAX, SCALE_COUNT, SCALE_LOG2_MIN, SCALE_STEPS_PER_OCTAVE, muToQ, scaleIndexOf, scaleOfIndex,
   type ScaleIndexArray,

@@ -1,5 +1,6 @@
 /**
- * Adaptive binary decisions through rANS, for fallback mode 6 (fallback-copy-model.ts): one class that either
+ * Adaptive binary decisions through rANS, for the codec's fallback mode 6 (codec/fallback-copy-model.ts, byte layout
+ * in codec/PAYLOAD.md): one class that either
  * encodes (records each bit, codes them all in reverse on finish) or decodes (returns the next bit), so the model
  * runs the same code path both ways. Each context holds a 16-bit probability and a count; the update is exact
  * integer arithmetic (PAYLOAD.md, "Adaptive bits"). The encoder starts from 2^36 plus a hash of every bit, so a
@@ -10,14 +11,14 @@
 import { CorruptStreamError } from '../core/errors.js';
 import {
   PRECISION_BITS, STATE_LOWER, WordReader, WordStack, decodeAdvance, decodeSlot, encodePut, flushState, readState,
-} from '../entropy/rans-core.js';
+} from './rans-core.js';
 
 /** Probabilities are in 1/65536: p1 (bit 1) stays in 1..65535. */
 const PROBABILITY_BITS = 16;
 /** The 16-bit probability's scale up to the rANS precision (24 bits). */
 const TO_PRECISION = PRECISION_BITS - PROBABILITY_BITS;
 /** Counts stop at this value: after it, a context moves 1/(COUNT_LIMIT + 2) of the way to each new bit. */
-export const COUNT_LIMIT = 30;
+const COUNT_LIMIT = 30;
 /** RATE[n] = floor(32768 / (n + 2)): the step of a context that has seen n bits. */
 const RATE = Int32Array.from({ length: COUNT_LIMIT + 1 }, (_, n) => Math.floor(32768 / (n + 2)));
 /** The bit hash (32-bit FNV-1 style): starts at HASH_SEED, then h = ((h XOR (bit + 1)) * HASH_PRIME) mod 2^32. */
