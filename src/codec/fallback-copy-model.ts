@@ -10,7 +10,7 @@ import { AdaptiveBitCoder } from '../entropy/index.js';
 import { medianEdge } from './fallback-neighbours.js';
 
 /** Entries of the move-to-front list of escaped colours (a power of two). */
-export const RECENT_COLOURS = 256;
+const RECENT_COLOURS = 256;
 const RECENT_BITS = 8;
 /** Candidate neighbours, in their fixed order: W, N, NW, NE, WW, NN. */
 const CANDIDATES = 6;
@@ -35,7 +35,7 @@ const RECENT_HIT_BASE = HASHED_BASE + HASH_CONTEXTS;
 const RECENT_TREE_BASE = RECENT_HIT_BASE + KINDS * KINDS;
 const RESIDUAL_BASE = RECENT_TREE_BASE + RECENT_COLOURS;
 /** Contexts the copy model uses (the size of its AdaptiveBitCoder). */
-export const COPY_MODEL_CONTEXTS = RESIDUAL_BASE + RESIDUAL_CLASSES * RESIDUAL_CONTEXTS;
+const COPY_MODEL_CONTEXTS = RESIDUAL_BASE + RESIDUAL_CLASSES * RESIDUAL_CONTEXTS;
 
 /**
  * Codes a signed residual r (|r| < 2^magnitudeBits, magnitudeBits 1..16) under the residual class whose contexts
@@ -62,7 +62,7 @@ function codeResidual(coder: AdaptiveBitCoder, base: number, r: number, magnitud
  * @param maxValue largest value, 1..65535
  * @throws CorruptStreamError (decoder) when a decoded value falls outside 0..maxValue or the stream runs out
  */
-export function codeCopyModel(coder: AdaptiveBitCoder, samples: Int32Array, width: number, height: number, channels: number, maxValue: number): void {
+function codeCopyModel(coder: AdaptiveBitCoder, samples: Int32Array, width: number, height: number, channels: number, maxValue: number): void {
   const C = channels;
   const rowStride = width * C;
   const kinds = new Uint8Array(width * height);

@@ -1,7 +1,7 @@
 /**
  * A warning for an output larger than the file it came from (not a command itself): always the case for a JPEG,
  * whose lossy coding is smaller than any exact copy of its decoded pixels, and wherever the input's own coder beats
- * idfz's (screenshots and other synthetic images against PNG). The user then knows to keep the input.
+ * idfz's (a palette PNG of a small UI image can). The user then knows to keep the input.
  */
 import { log } from '../../core/log.js';
 import type { PixelBuffer } from '../../image/pixel-buffer.js';
