@@ -1,22 +1,38 @@
 /**
- * The .idf container, format versions 1 and 2 (the same bytes; version 2 files code their learned tiles' mixtures
- * with component slots): constants, field caps, limits and the header types shared by the writer and the reader.
+ * The .idf container, format versions 1, 2 and 3 (1 and 2 have the same bytes, version 2 files code their learned
+ * tiles' mixtures with component slots; version 3 is version 2 plus a metadata block): constants, field caps,
+ * limits and the header types shared by the writer and the reader.
  * FORMAT.md in this folder is the byte-level specification; this file must agree with it.
  * Invariant: every field the writer accepts, the reader accepts, and nothing else.
  */
 import { InternalError } from '../core/errors.js';
+import type { IdfMetadataEntry } from './idf-metadata.js';
 import { varintLength } from './varint.js';
 
 /** File signature: 0x89 "IDF" (the high bit catches 7-bit transfers; the header CRC catches text-mode ones). */
 export const IDF_MAGIC: readonly number[] = [0x89, 0x49, 0x44, 0x46];
-/** The format versions this code reads: 1 and 2. */
+/**
+ * The payload stream versions: how the rANS streams of learned tiles code mixtures (1 or 2). It is the version byte
+ * of version 1 and 2 files; version 3 files hold version 2 payloads.
+ */
 export type IdfFormatVersion = 1 | 2;
-/** The format version this code writes (it reads IdfFormatVersion, older files included). */
+/** The stream version this code writes (and the version byte of files without metadata). */
 export const IDF_FORMAT_VERSION: IdfFormatVersion = 2;
+/** Version bytes this code reads: 1, 2, and 3 (version 2 with a metadata block). */
+export type IdfFileVersion = 1 | 2 | 3;
+/** The version byte of a file with a metadata block (its payloads are stream version 2). */
+export const IDF_METADATA_FORMAT_VERSION = 3;
+/** The newest version byte this code reads. */
+export const NEWEST_FILE_VERSION: IdfFileVersion = 3;
 
-/** Whether a version byte names a format version this code reads. */
+/** Whether a number is a payload stream version (1 or 2), the versions writeIdf takes. */
 export function isReadableVersion(version: number): version is IdfFormatVersion {
   return version === 1 || version === 2;
+}
+
+/** Whether a version byte names a file version this code reads (1, 2 or 3). */
+export function isReadableFileVersion(version: number): version is IdfFileVersion {
+  return version === 1 || version === 2 || version === 3;
 }
 
 /** Byte offsets of the fields before the first varint (later offsets depend on the varints' lengths). */
@@ -31,7 +47,7 @@ export const FIELD = {
 export const LAYOUT_CHANNELS_MASK = 0b011;
 /** Layout byte, bit 2: set for 16-bit samples, clear for 8-bit. */
 export const LAYOUT_16_BIT = 0b100;
-/** Layout byte, bits 3-7: reserved, zero in versions 1 and 2. */
+/** Layout byte, bits 3-7: reserved, zero in versions 1, 2 and 3. */
 export const LAYOUT_RESERVED_MASK = 0xf8;
 
 /** Byte cap of the varints bounded by MAX_DIMENSION (width, height, paddings, tile size): 2^24 needs 4 bytes. */
@@ -105,8 +121,14 @@ export interface IdfTileEntry {
 
 /** A validated header. */
 export interface IdfHeader extends IdfGeometry {
-  /** Format version: how the payloads' rANS streams code mixtures (FORMAT.md, Versioning). */
+  /** The payloads' stream version, how their rANS streams code mixtures: the version byte, 2 for a version-3 file. */
   version: IdfFormatVersion;
+  /** The file's version byte: 1, 2, or 3 (a version 2 file with a metadata block). */
+  fileVersion: IdfFileVersion;
+  /** The metadata entries of a version-3 file, in stored order; empty for versions 1 and 2. */
+  metadata: IdfMetadataEntry[];
+  /** Bytes of the metadata block (count, entries, CRC), included in headerBytes; 0 for versions 1 and 2. */
+  metadataBytes: number;
   /** The first MODEL_SHA256_PREFIX_BYTES bytes of the model file's sha256; compare with modelMatches. */
   modelSha256Prefix: Uint8Array;
   /** Tile table, row-major over the tile grid. */
@@ -115,7 +137,7 @@ export interface IdfHeader extends IdfGeometry {
   tilesAcross: number;
   /** Rows of tiles: ceil(paddedHeight / tileHeight). */
   tilesDown: number;
-  /** Bytes before the first payload (fixed fields, tile table and header CRC): the container's cost. */
+  /** Bytes before the first payload (fixed fields, tile table, header CRC, metadata block): the container's cost. */
   headerBytes: number;
   /**
    * Bytes the tile table promises beyond the end of the given bytes: 0, except for a file cut short inside its

@@ -1,17 +1,20 @@
 /**
- * Reads .idf files (format versions 1 and 2) from untrusted bytes. readIdfHeader checks every field against its bounds, the tile
- * table against the file length and the header CRC-32 before it allocates anything proportional to a field, so a
- * hostile file costs at most its own size in memory; errors name the byte offset of the bad field.
+ * Reads .idf files (format versions 1, 2 and 3) from untrusted bytes. readIdfHeader checks every field against its
+ * bounds, the tile table against the file length and the header CRC-32 (and a version-3 file's metadata block against
+ * its limits and CRC) before it allocates anything proportional to a field, so a hostile file costs at most its own
+ * size in memory; errors name the byte offset of the bad field.
  * readTilePayload checks one tile's CRC-32, so damage stays local to a tile.
  */
 import { ByteReader } from '../core/byte-reader.js';
 import { crc32 } from '../core/crc32.js';
 import { CorruptStreamError, LimitError } from '../core/errors.js';
 import {
-  CRC_BYTES, DEFAULT_MAX_PIXELS, DIMENSION_VARINT_BYTES, FIELD, IDF_FORMAT_VERSION, IDF_MAGIC, LAYOUT_16_BIT,
-  LAYOUT_CHANNELS_MASK, LAYOUT_RESERVED_MASK, MIN_TILE_ENTRY_BYTES, MODEL_SHA256_PREFIX_BYTES, UINT32_VARINT_BYTES,
-  imageInfoProblem, isReadableVersion, tileGrid, type IdfGeometry, type IdfHeader, type IdfTileEntry,
+  CRC_BYTES, DEFAULT_MAX_PIXELS, DIMENSION_VARINT_BYTES, FIELD, IDF_MAGIC, IDF_METADATA_FORMAT_VERSION, LAYOUT_16_BIT,
+  LAYOUT_CHANNELS_MASK, LAYOUT_RESERVED_MASK, MIN_TILE_ENTRY_BYTES, MODEL_SHA256_PREFIX_BYTES, NEWEST_FILE_VERSION,
+  UINT32_VARINT_BYTES, imageInfoProblem, isReadableFileVersion, tileGrid, type IdfGeometry, type IdfHeader,
+  type IdfTileEntry,
 } from './idf-format.js';
+import { readMetadataBlock, type IdfMetadataEntry } from './idf-metadata.js';
 import { readVarint } from './varint.js';
 
 /** Options of readIdfHeader. */
@@ -32,7 +35,8 @@ export interface ReadIdfOptions {
  * @param bytes the whole file
  * @throws CorruptStreamError naming the byte offset of the first bad field (bad magic, unknown version, reserved
  *   bits set, malformed or overlong varint, out-of-range geometry, a tile table longer than the file, header CRC
- *   mismatch, a payload past the end of the file unless allowTruncatedPayloads, bytes after the last payload)
+ *   mismatch, a damaged metadata block (see readMetadataBlock), a payload past the end of the file unless
+ *   allowTruncatedPayloads, bytes after the last payload)
  * @throws LimitError when the padded image has more than maxPixels pixels (checked after the header CRC, so only
  *   for a header that is intact)
  */
@@ -42,14 +46,15 @@ export function readIdfHeader(bytes: Uint8Array, options: ReadIdfOptions = {}): 
   const reader = new ByteReader(bytes, source);
   const magic = reader.bytesView(IDF_MAGIC.length, 'magic');
   if (IDF_MAGIC.some((byte, i) => magic[i] !== byte)) throw reader.error(FIELD.magic, 'not an .idf file (bad magic)');
-  const version = reader.u8('format version');
-  if (!isReadableVersion(version)) {
+  const fileVersion = reader.u8('format version');
+  if (!isReadableFileVersion(fileVersion)) {
     throw reader.error(
       FIELD.version,
-      `format version ${version} is not supported (this idfz reads versions 1 and 2; ` +
-        `${version > IDF_FORMAT_VERSION ? 'upgrade idfz' : 'the file is damaged'})`,
+      `format version ${fileVersion} is not supported (this idfz reads versions 1 to ${NEWEST_FILE_VERSION}; ` +
+        `${fileVersion > NEWEST_FILE_VERSION ? 'a newer version: upgrade idfz' : 'the file is damaged'})`,
     );
   }
+  const version = fileVersion === IDF_METADATA_FORMAT_VERSION ? 2 : fileVersion;
   const layout = reader.u8('layout byte');
   if ((layout & LAYOUT_RESERVED_MASK) !== 0) {
     throw reader.error(FIELD.layout, `reserved bits of the layout byte 0x${layout.toString(16)} are set`);
@@ -95,6 +100,11 @@ export function readIdfHeader(bytes: Uint8Array, options: ReadIdfOptions = {}): 
   if (storedCrc !== actualCrc) {
     throw reader.error(tableEnd, `header CRC mismatch (stored ${hex(storedCrc)}, computed ${hex(actualCrc)})`);
   }
+  // Version 3: the metadata block sits between the header CRC and the first payload (checked even when payloads
+  // may be missing: it precedes them).
+  const metadataStart = reader.pos;
+  const metadata: IdfMetadataEntry[] = fileVersion === IDF_METADATA_FORMAT_VERSION ? readMetadataBlock(reader) : [];
+  const metadataBytes = reader.pos - metadataStart;
   const pixels = paddedWidth * paddedHeight;
   if (pixels > maxPixels) {
     throw new LimitError(
@@ -120,7 +130,10 @@ export function readIdfHeader(bytes: Uint8Array, options: ReadIdfOptions = {}): 
     throw reader.error(offset, `${extra} byte${extra === 1 ? '' : 's'} after the last tile`);
   }
   const missingBytes = offset - bytes.length;
-  return { ...info, version, modelSha256Prefix, tiles, tilesAcross, tilesDown, headerBytes, missingBytes };
+  return {
+    ...info, version, fileVersion, metadata, metadataBytes, modelSha256Prefix, tiles, tilesAcross, tilesDown, headerBytes,
+    missingBytes,
+  };
 }
 
 /** Reads tile-table entry `t` at the reader's position: varint (length << 1 | fallback), then the payload CRC. */

@@ -2,9 +2,10 @@
  * A fixed small .idf description and tiles for the container tests: a 5 x 3 RGB image padded to 8 x 4, cut into
  * 4 x 4 tiles (2 tiles, the second a fallback tile), and the bytes format version 1 writes for it, field by field
  * so that tests can rebuild the file with one field changed; format version 2 writes the same bytes but for the
- * version byte and the header CRC. The CRC-32s were computed with Python's zlib.crc32.
+ * version byte and the header CRC; format version 3 adds a metadata block (an ICC profile and an XMP packet, stand-ins
+ * of a few bytes) between the header CRC and the payloads. The CRC-32s were computed with Python's zlib.crc32.
  */
-import type { IdfImageInfo, IdfTileInput } from '../../src/container/index.js';
+import type { IdfImageInfo, IdfMetadataEntry, IdfTileInput } from '../../src/container/index.js';
 
 export const INFO: IdfImageInfo = {
   channels: 3,
@@ -57,3 +58,28 @@ export const GOLDEN_IDF_HEX = Object.values(GOLDEN_FIELDS).join('') + GOLDEN_HEA
 /** The same file as format version 2 writes it: version byte 02 and its header CRC. Never regenerate within 2. */
 export const GOLDEN_IDF_V2_HEX = Object.values({ ...GOLDEN_FIELDS, version: '02' }).join('') + 'bed7510c' +
   GOLDEN_PAYLOADS;
+
+/** The metadata of the version-3 fixture, in stored order: an "ICC profile" of 3 bytes and an "XMP packet" of 4. */
+export const METADATA: IdfMetadataEntry[] = [
+  { type: 'icc', bytes: Uint8Array.from(Buffer.from('ICC', 'latin1')) },
+  { type: 'xmp', bytes: Uint8Array.from(Buffer.from('<x/>', 'latin1')) },
+];
+
+/** The metadata block of the version-3 fixture, field by field (FORMAT.md, "Metadata block"). */
+export const GOLDEN_METADATA_FIELDS = {
+  count: '02',
+  entry0Type: '01', // ICC profile
+  entry0Length: '03',
+  entry0Bytes: '494343',
+  entry1Type: '03', // XMP
+  entry1Length: '04',
+  entry1Bytes: '3c782f3e',
+  blockCrc: 'dcace15d', // CRC-32 of the bytes above, little-endian
+};
+
+/**
+ * The same file as format version 3 writes it with METADATA: version byte 03 and its header CRC, the metadata block,
+ * then the payloads unchanged (36 + 16 + 10 = 62 bytes). Never regenerate within version 3.
+ */
+export const GOLDEN_IDF_V3_HEX = Object.values({ ...GOLDEN_FIELDS, version: '03' }).join('') + 'a32ae40d' +
+  Object.values(GOLDEN_METADATA_FIELDS).join('') + GOLDEN_PAYLOADS;

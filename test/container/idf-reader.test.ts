@@ -48,10 +48,13 @@ function expectFieldCorrupt(field: Field, hex: string, message: RegExp, at = off
 test('the golden file reads back to the description and tiles it was written from', () => {
   const bytes = golden();
   const header = readIdfHeader(bytes);
-  const { tiles, version, tilesAcross, tilesDown, modelSha256Prefix, headerBytes, missingBytes, ...geometry } = header;
+  const {
+    tiles, version, fileVersion, metadata, metadataBytes, tilesAcross, tilesDown, modelSha256Prefix, headerBytes,
+    missingBytes, ...geometry
+  } = header;
   const { modelSha256, ...expected } = INFO;
   assert.deepEqual(geometry, expected);
-  assert.equal(version, 1);
+  assert.deepEqual([version, fileVersion, metadata, metadataBytes], [1, 1, [], 0]);
   assert.deepEqual(modelSha256Prefix, Uint8Array.of(0, 1, 2, 3));
   assert.deepEqual([headerBytes, missingBytes], [36, 0]);
   assert.deepEqual([tilesAcross, tilesDown], [2, 1]);
@@ -64,11 +67,11 @@ test('the golden file reads back to the description and tiles it was written fro
 
 test('a format version 2 file reads back as the version 1 file does, with version 2', () => {
   const bytes = new Uint8Array(Buffer.from(GOLDEN_IDF_V2_HEX, 'hex'));
-  const { version, ...header } = readIdfHeader(bytes);
-  const { version: version1, ...header1 } = readIdfHeader(golden());
-  assert.deepEqual([version, version1], [2, 1]);
+  const { version, fileVersion, ...header } = readIdfHeader(bytes);
+  const { version: version1, fileVersion: fileVersion1, ...header1 } = readIdfHeader(golden());
+  assert.deepEqual([version, version1, fileVersion, fileVersion1], [2, 1, 2, 1]);
   assert.deepEqual(header, header1);
-  assert.deepEqual(readTilePayload(bytes, { version, ...header }, 0), TILES[0]!.payload);
+  assert.deepEqual(readTilePayload(bytes, { version, fileVersion, ...header }, 0), TILES[0]!.payload);
 });
 
 test('modelMatches compares the stored 4-byte prefix with a model sha256', () => {
@@ -100,7 +103,10 @@ test('writer and reader agree on varied geometries, layouts, ids and payloads', 
     }));
     const bytes = writeIdf(info, tiles);
     const header = readIdfHeader(bytes);
-    const { tiles: entries, version, tilesAcross, tilesDown, modelSha256Prefix, headerBytes, missingBytes, ...geometry } = header;
+    const {
+      tiles: entries, version, fileVersion, metadata, metadataBytes, tilesAcross, tilesDown, modelSha256Prefix,
+      headerBytes, missingBytes, ...geometry
+    } = header;
     const { modelSha256, ...expected } = info;
     assert.deepEqual(geometry, expected);
     assert.deepEqual([entries.length, missingBytes], [count, 0]);
@@ -113,7 +119,10 @@ test('writer and reader agree on varied geometries, layouts, ids and payloads', 
 
 test('each field, changed to a bad value, is reported as corruption at its byte offset', () => {
   expectFieldCorrupt('magic', '88494446', /^a\.idf: corrupt stream: not an \.idf file \(bad magic\) at byte 0$/);
-  expectFieldCorrupt('version', '03', /format version 3 is not supported \(this idfz reads versions 1 and 2; upgrade idfz\)/);
+  expectFieldCorrupt('version', '04', /format version 4 is not supported \(this idfz reads versions 1 to 3; a newer version: upgrade idfz\)/);
+  // A version byte of 3 without a metadata block: the payloads 01 02 03 04 05 06 read as a block of one EXIF entry
+  // of 3 bytes, whose CRC (the next 4 bytes) cannot match.
+  expectFieldCorrupt('version', '03', /metadata block CRC mismatch \(stored 0x06070809, computed 0x81f67724\)/, 42);
   expectFieldCorrupt('version', 'ff', /format version 255 is not supported .*upgrade idfz/);
   expectFieldCorrupt('version', '00', /format version 0 is not supported .*the file is damaged/);
   expectFieldCorrupt('layout', '0a', /reserved bits of the layout byte 0xa are set/);
