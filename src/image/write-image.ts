@@ -2,7 +2,8 @@
  * Writes a PixelBuffer as PNG, lossless WebP, TIFF (deflate) or Netpbm, returning the file's bytes. Every format is
  * written losslessly: grey stays grey (1 or 2 channels) and 16-bit stays 16-bit where the format holds it. WebP holds
  * only 8-bit RGB(A): grey is replicated into R = G = B, 16-bit samples are refused, and libwebp stores no alpha plane
- * when every alpha is 255 (the file reads back as RGB). Metadata is not written; no colour conversion or ICC tagging.
+ * when every alpha is 255 (the file reads back as RGB). Metadata is not written here (embed-metadata.ts adds it to the
+ * encoded bytes); no colour conversion or ICC tagging.
  */
 import sharp from 'sharp';
 import { InternalError, LimitError, UsageError } from '../core/errors.js';
