@@ -1,6 +1,6 @@
 /**
- * Adaptive binary decisions through rANS, for the codec's fallback mode 6 (codec/fallback-copy-model.ts, byte layout
- * in codec/PAYLOAD.md): one class that either
+ * Adaptive binary decisions through rANS, for the codec's fallback modes 6 and 9 (codec/fallback-copy-model.ts,
+ * codec/fallback-palette-model.ts, byte layout in codec/PAYLOAD.md): one class that either
  * encodes (records each bit, codes them all in reverse on finish) or decodes (returns the next bit), so the model
  * runs the same code path both ways. Each context holds a 16-bit probability and a count; the update is exact
  * integer arithmetic (PAYLOAD.md, "Adaptive bits"). The encoder starts from 2^36 plus a hash of every bit, so a
@@ -24,6 +24,21 @@ const RATE = Int32Array.from({ length: COUNT_LIMIT + 1 }, (_, n) => Math.floor(3
 /** The bit hash (32-bit FNV-1 style): starts at HASH_SEED, then h = ((h XOR (bit + 1)) * HASH_PRIME) mod 2^32. */
 const HASH_SEED = 0x811c9dc5;
 const HASH_PRIME = 0x01000193;
+
+/**
+ * Adapts entry `at` of a table of adaptive probabilities toward the bit b (0 or 1), by the adaptive bits' rule
+ * (PAYLOAD.md): p1 += floor((65536 b - p1) floor(32768 / (n + 2)) / 32768), clamped to 1..65535, then n += 1 while
+ * n < 30. Mode 9 keeps such tables of its own beside the coder's contexts.
+ * @param p1 probabilities of a one in 1/65536 (start them at 32768)
+ * @param count the entries' counts (start them at 0)
+ */
+export function adaptProbability(p1: Uint16Array, count: Uint8Array, at: number, b: number): void {
+  const p = p1[at]!;
+  const n = count[at]!;
+  const q = p + (((b << PROBABILITY_BITS) - p) * RATE[n]! >> 15);
+  p1[at] = q < 1 ? 1 : q > 65535 ? 65535 : q;
+  if (n < COUNT_LIMIT) count[at] = n + 1;
+}
 
 /**
  * Codes bits under adaptive contexts 0..contexts-1, in one direction.
@@ -77,23 +92,31 @@ export class AdaptiveBitCoder {
    */
   bit(ctx: number, value: number): number {
     const p = this.p1[ctx]!;
-    let b: number;
+    const b = this.code(p, value);
+    adaptProbability(this.p1, this.count, ctx, b);
+    return b;
+  }
+
+  /**
+   * Codes one bit with a probability the caller models (mode 9's mixed predictions); no context adapts. Same
+   * arithmetic, stream and bit hash as bit().
+   * @param p1 probability of a one, 1..65535 in 1/65536
+   * @param value the bit to encode (0 or 1); ignored when decoding
+   * @returns the bit (encoded or decoded)
+   * @throws CorruptStreamError (decoder) when the stream runs out
+   */
+  code(p1: number, value: number): number {
     if (this.encoding) {
-      b = value;
       if (this.length === this.bits.length) this.grow();
-      this.bits[this.length] = b;
-      this.probs[this.length++] = p;
-    } else {
-      const freq1 = p << TO_PRECISION;
-      const freq0 = (1 << PRECISION_BITS) - freq1;
-      b = decodeSlot(this.x) >= freq0 ? 1 : 0;
-      this.x = b ? decodeAdvance(this.x, freq0, freq1, this.reader!) : decodeAdvance(this.x, 0, freq0, this.reader!);
-      this.hash = Math.imul(this.hash ^ (b + 1), HASH_PRIME) >>> 0;
+      this.bits[this.length] = value;
+      this.probs[this.length++] = p1;
+      return value;
     }
-    const n = this.count[ctx]!;
-    const q = p + (((b << PROBABILITY_BITS) - p) * RATE[n]! >> 15);
-    this.p1[ctx] = q < 1 ? 1 : q > 65535 ? 65535 : q;
-    if (n < COUNT_LIMIT) this.count[ctx] = n + 1;
+    const freq1 = p1 << TO_PRECISION;
+    const freq0 = (1 << PRECISION_BITS) - freq1;
+    const b = decodeSlot(this.x) >= freq0 ? 1 : 0;
+    this.x = b ? decodeAdvance(this.x, freq0, freq1, this.reader!) : decodeAdvance(this.x, 0, freq0, this.reader!);
+    this.hash = Math.imul(this.hash ^ (b + 1), HASH_PRIME) >>> 0;
     return b;
   }
 

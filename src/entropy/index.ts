@@ -5,7 +5,7 @@
  */
 export { RansEncoder } from './rans-encoder.js';
 export { RansDecoder } from './rans-decoder.js';
-export { AdaptiveBitCoder } from './adaptive-bit-coder.js';
+export { AdaptiveBitCoder, adaptProbability } from './adaptive-bit-coder.js';
 export {
   MU_FRAC_BITS, MU_Q_MAX, SCALE_COUNT, SCALE_LOG2_MIN, SCALE_STEPS_PER_OCTAVE, muToQ, scaleIndexOf, scaleOfIndex,
   type ScaleIndexArray,
@@ -16,3 +16,4 @@ export { LATEST_STREAM_VERSION, PRECISION_BITS, type StreamVersion } from './ran
 export {
   intervalCodeLengthBits, logisticInterval, mixtureInterval, uniformCodeLengthBits, type SymbolInterval,
 } from './code-length.js';
+export { LogisticMixer, squash, stretch } from './logistic-mixer.js';
