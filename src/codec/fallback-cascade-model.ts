@@ -87,7 +87,8 @@ export class FallbackCascadeModel extends FallbackSampleModel {
   private errorCorrection = 0;
   private offset = 0;
   private blendQ = 0;
-  private signContext = 0;
+  /** The sign context of the sample last predicted ((signs * 4 + level) * channels + c, 0..108 channels - 1). */
+  signContext = 0;
 
   /**
    * @param width samples per row, >= 1
