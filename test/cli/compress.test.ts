@@ -68,7 +68,7 @@ test('default output beside the input; --json has the issue\'s fields; bitsPerDi
   const bytes = readFileSync(path.join(folder, 'in', 'photo.idf'));
   assert.deepEqual(
     { ...summary, seconds: 0 },
-    { input: 'in/photo.png', output: path.join('in', 'photo.idf'), bytes: bytes.length, bitsPerDim: (bytes.length * 8) / (257 * 129 * 3), width: 257, height: 129, channels: 3, bitDepth: 8, model: null, tiles: 15, learnedTiles: 0, seconds: 0 },
+    { input: 'in/photo.png', output: path.join('in', 'photo.idf'), bytes: bytes.length, bitsPerDim: (bytes.length * 8) / (257 * 129 * 3), width: 257, height: 129, channels: 3, bitDepth: 8, model: null, tiles: 15, learnedTiles: 0, metadata: [], seconds: 0 },
   );
   assert.ok(typeof summary.seconds === 'number' && summary.seconds > 0);
   assert.equal(readIdfHeader(bytes).tileWidth, 64);
@@ -206,7 +206,7 @@ test('--no-model: every tile through the fallback coder; the file names no model
 test('compress --help documents the options and the exit status', async () => {
   const result = await runCli(['compress', '--help']);
   assert.equal(result.code, 0);
-  for (const option of ['-o, --output <path>', '--model <id|path>', '--no-model', '--threads <n>', '--tile-size <n>', '--max-pixels <n>', '-f, --force', '--json', 'Exit status']) {
+  for (const option of ['-o, --output <path>', '--model <id|path>', '--no-model', '--threads <n>', '--tile-size <n>', '--max-pixels <n>', '--strip-metadata', '-f, --force', '--json', 'Exit status']) {
     assert.ok(result.stdout.toString().includes(option), option);
   }
   // It names the default model (the README's and `idfz models`'), not just "the installed default model".

@@ -47,7 +47,7 @@ test('default output: photo.idf -> photo.png beside it; --json; each --format wr
   const summary = JSON.parse(result.stdout.toString()) as Record<string, unknown>;
   assert.deepEqual({ ...summary, seconds: 0 }, {
     input: 'photo.idf', output: 'photo.png', bytes: readFileSync(path.join(folder, 'photo.png')).length,
-    width: 257, height: 129, channels: 4, bitDepth: 8, model: null, seconds: 0,
+    width: 257, height: 129, channels: 4, bitDepth: 8, model: null, metadata: [], seconds: 0,
   });
   await samePixels(path.join(folder, 'photo.png'), path.join(folder, 'original.png'));
   for (const [format, extension] of [['webp', '.webp'], ['tiff', '.tif'], ['pnm', '.pam']]) {

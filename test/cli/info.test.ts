@@ -31,6 +31,7 @@ test('info: text and JSON for a file coded without a model', async () => {
     '  tiles: 15 of 64 x 64 (0 learned, 15 fallback)',
     '  model: none (every tile is coded with the fallback coder)',
     `  pixel checksum: 0x${header.pixelChecksum.toString(16).padStart(8, '0')}`,
+    '  metadata: none',
     `  size: ${bytes.length} bytes (header ${header.headerBytes}), ${((bytes.length * 8) / (257 * 129 * 4)).toFixed(4)} bits per sub-pixel`,
     '',
   ].join('\n'));
@@ -39,7 +40,7 @@ test('info: text and JSON for a file coded without a model', async () => {
     file: 'a.idf', bytes: bytes.length, formatVersion: 2, width: 257, height: 129, channels: 4, bitDepth: 8,
     paddedWidth: 257, paddedHeight: 129, tileWidth: 64, tileHeight: 64, tiles: 15, learnedTiles: 0, fallbackTiles: 15,
     model: null, pixelChecksum: `0x${header.pixelChecksum.toString(16).padStart(8, '0')}`, headerBytes: header.headerBytes,
-    bitsPerDim: (bytes.length * 8) / (257 * 129 * 4), missingBytes: 0, completeTiles: 15,
+    metadata: [], bitsPerDim: (bytes.length * 8) / (257 * 129 * 4), missingBytes: 0, completeTiles: 15,
   });
 });
 

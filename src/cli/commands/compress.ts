@@ -1,10 +1,11 @@
 /**
- * `idfz compress IN... [-o OUT] [--model ID|PATH | --no-model] [--threads N] [--tile-size N] [--max-pixels N] [-f]
- * [--json]`: images (or `-`, stdin) to `.idf` files, `photo.png` -> `photo.idf` by default. Outputs are written
- * atomically and never replace a file without -f; a batch goes on past a bad file and exits 1 at the end. What the
- * .idf file does not keep (frames after the first, ICC profile, EXIF, orientation) is a warning, as is an output
- * larger than its input. Without
- * --model the installed default model is used, or the fallback coder alone when none is installed.
+ * `idfz compress IN... [-o OUT] [--model ID|PATH | --no-model] [--threads N] [--tile-size N] [--max-pixels N]
+ * [--strip-metadata] [-f] [--json]`: images (or `-`, stdin) to `.idf` files, `photo.png` -> `photo.idf` by default.
+ * The image's ICC profile, EXIF (with its orientation), XMP and IPTC are stored as read (a format version 3 file)
+ * unless --strip-metadata; an image without any stays a version 2 file. Outputs are written atomically and never
+ * replace a file without -f; a batch goes on past a bad file and exits 1 at the end. What the .idf file does not keep
+ * (frames after the first, stripped metadata) is a warning, as is an output larger than its input. Without --model
+ * the installed default model is used, or the fallback coder alone when none is installed.
  */
 import { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
@@ -13,12 +14,13 @@ import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { withTilePools } from './batch-tile-pools.js';
-import { warnAboutUnstoredMetadata } from './unstored-metadata.js';
+import { metadataToStore } from './stored-metadata.js';
+import { unstoredMetadata, warnAboutUnstoredMetadata } from './unstored-metadata.js';
 import { warnIfLarger } from './larger-output.js';
 import { BadInputError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
 import { compress, defaultThreads, DEFAULT_TILE_SIZE, MAX_THREADS, MAX_TILE_SIZE, SYNTHETIC_TILE_SIZE, type TilePoolCache } from '../../codec/index.js';
-import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS, readIdfHeader } from '../../container/index.js';
+import { DEFAULT_MAX_PIXELS as CONTAINER_MAX_PIXELS, attachIdfMetadata, readIdfHeader } from '../../container/index.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { DEFAULT_MAX_PIXELS, readImage } from '../../image/read-image.js';
 import { DEFAULT_GREY_MODEL_ID, DEFAULT_MODEL_ID, defaultModel, loadModel, resolveModel, type LoadedModel } from '../../zoo/index.js';
@@ -33,6 +35,7 @@ interface CompressFlags {
   maxPixels: number;
   force?: boolean;
   json?: boolean;
+  stripMetadata?: boolean;
 }
 
 /** The model for each image: the --model one, or the installed default for its colour channels (loaded once each). */
@@ -76,7 +79,7 @@ class ModelChoice {
 function alreadyCompressed(bytes: Uint8Array, name: string): BadInputError | null {
   try {
     const header = readIdfHeader(bytes, { maxPixels: Number.MAX_SAFE_INTEGER });
-    return new BadInputError(`${name}: is an .idf file already (format version ${header.version}, ${header.width} x ${header.height}); decompress it with idfz decompress`);
+    return new BadInputError(`${name}: is an .idf file already (format version ${header.fileVersion}, ${header.width} x ${header.height}); decompress it with idfz decompress`);
   } catch {
     return null;
   }
@@ -96,15 +99,17 @@ async function compressOne(
   // container's default limit, so that every file compress writes decompresses with the default limit.
   const maxPixels = Math.max(flags.maxPixels, CONTAINER_MAX_PIXELS);
   const result = await compress(pixels, { model, threads: flags.threads, tileSize: flags.tileSize, maxPixels, pools });
-  const output = await writeBatchOutput(ctx, input, target, '.idf', result.bytes, flags.force === true);
-  warnAboutUnstoredMetadata(name, output, pixels);
-  warnIfLarger(name, output, bytes.length, result.bytes.length, pixels);
+  const { entries, notStored } = metadataToStore(pixels.metadata, flags.stripMetadata === true);
+  const file = attachIdfMetadata(result.bytes, entries);
+  const output = await writeBatchOutput(ctx, input, target, '.idf', file, flags.force === true);
+  warnAboutUnstoredMetadata(name, output, unstoredMetadata(pixels, notStored));
+  warnIfLarger(name, output, bytes.length, file.length, pixels);
   const seconds = (performance.now() - started) / 1000;
   const summary = {
     input: name,
     output,
-    bytes: result.bytes.length,
-    bitsPerDim: (result.bytes.length * 8) / (pixels.width * pixels.height * pixels.channels),
+    bytes: file.length,
+    bitsPerDim: (file.length * 8) / (pixels.width * pixels.height * pixels.channels),
     width: pixels.width,
     height: pixels.height,
     channels: pixels.channels,
@@ -112,6 +117,7 @@ async function compressOne(
     model: result.model?.id ?? null,
     tiles: result.tiles,
     learnedTiles: result.learnedTiles,
+    metadata: entries.map((entry) => ({ type: entry.type, bytes: entry.bytes.length })),
     seconds: Number(seconds.toFixed(3)),
   };
   if (flags.json) ctx.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -139,8 +145,9 @@ export const compressCommand: CommandFactory = (ctx, state) =>
     .option('--tile-size <n>', `tile width and height in pixels, rounded up to the model's multiple (default: ${DEFAULT_TILE_SIZE}, ` +
       `or ${SYNTHETIC_TILE_SIZE} for screenshots and diagrams)`, integerIn('--tile-size', 1, MAX_TILE_SIZE))
     .option('--max-pixels <n>', 'refuse images with more pixels (checked before decoding)', integerIn('--max-pixels', 1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
+    .option('--strip-metadata', 'store the pixels only: leave out the ICC profile, EXIF (and its orientation), XMP and IPTC')
     .option('-f, --force', 'overwrite existing output files')
-    .option('--json', 'print one JSON object per file on stdout: bytes, bitsPerDim, width, height, channels, model, seconds, ...')
+    .option('--json', 'print one JSON object per file on stdout: bytes, bitsPerDim, width, height, channels, model, metadata, seconds, ...')
     .addHelpText('after', exitStatusHelp('input was compressed'))
     .action(async function (this: Command, inputs: string[], flags: CompressFlags) {
       await runCompress(ctx, state, inputs, flags, isVerbose(this));

@@ -1,6 +1,7 @@
 /**
  * `idfz convert IN... [-o OUT] [--format F] [-f]`: reads images (or `-`, stdin) and writes them losslessly as PNG,
- * WebP, TIFF or PNM, exercising the image layer end to end. Outputs are written atomically and never replace an
+ * WebP, TIFF or PNM, with the ICC profile, EXIF and XMP where the format holds them (PNG, WebP), exercising the image
+ * layer end to end; what the output cannot hold is a warning. Outputs are written atomically and never replace an
  * existing file without -f; a batch goes on past a bad file, reports it in one line, and exits 1 at the end; a
  * closed stdout ends it silently (batch-output.ts, shared with compress and decompress).
  */
@@ -10,7 +11,8 @@ import type { CliContext } from '../context.js';
 import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { imageFormatOption, imageOutputFormat } from './image-output-format.js';
-import { warnAboutUnstoredMetadata } from './unstored-metadata.js';
+import { unstoredMetadata, warnAboutUnstoredMetadata } from './unstored-metadata.js';
+import { embedMetadata } from '../../image/embed-metadata.js';
 import { log } from '../../core/log.js';
 import { extensionFor, type OutputFormat } from '../../image/image-format.js';
 import { describePixels } from '../../image/pixel-buffer.js';
@@ -28,9 +30,9 @@ async function convertOne(ctx: CliContext, input: string, target: BatchTarget, f
   const name = inputName(input);
   const bytes = await readBatchInput(ctx, input);
   const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name });
-  const encoded = await writeImage(pixels, fileFormat);
+  const { bytes: encoded, notWritten } = embedMetadata(await writeImage(pixels, fileFormat), fileFormat, pixels.metadata ?? {});
   const shown = await writeBatchOutput(ctx, input, target, extensionFor(fileFormat, pixels.channels), encoded, flags.force === true);
-  warnAboutUnstoredMetadata(name, shown, pixels);
+  warnAboutUnstoredMetadata(name, shown, unstoredMetadata(pixels, notWritten));
   log.debug({ input: name, format: fileFormat, bytes: encoded.length }, `${name}: ${describePixels(pixels)} written as ${fileFormat}`);
 }
 

@@ -1,6 +1,8 @@
 /**
  * `idfz decompress IN... [-o OUT] [--format png|webp|tiff|pnm] [--model ID|PATH] [--threads N] [--max-pixels N]
- * [-f] [--json]`: `.idf` files (or `-`, stdin) back to lossless images, `photo.idf` -> `photo.png` by default. The
+ * [-f] [--json]`: `.idf` files (or `-`, stdin) back to lossless images, `photo.idf` -> `photo.png` by default, with
+ * the ICC profile, EXIF and XMP a version 3 file stored written back byte for byte (PNG, WebP; what the output
+ * format cannot hold is a warning). The
  * model a file needs is found among the installed ones by its numeric id (or given with --model) and must match
  * the file's sha256; outputs are written atomically, never replace a file without -f, and a batch goes on past a
  * bad file and exits 1 at the end.
@@ -13,10 +15,13 @@ import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { withTilePools } from './batch-tile-pools.js';
 import { imageFormatOption, imageOutputFormat } from './image-output-format.js';
+import { METADATA_NAMES, embeddableMetadata } from './stored-metadata.js';
+import { warnAboutUnstoredMetadata } from './unstored-metadata.js';
 import { ModelError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
-import { DEFAULT_MAX_PIXELS } from '../../container/index.js';
+import { DEFAULT_MAX_PIXELS, readIdfHeader } from '../../container/index.js';
 import { decompress, defaultThreads, MAX_THREADS, type TilePoolCache } from '../../codec/index.js';
+import { embedMetadata } from '../../image/embed-metadata.js';
 import { extensionFor, type OutputFormat } from '../../image/image-format.js';
 import { describePixels } from '../../image/pixel-buffer.js';
 import { writeImage } from '../../image/write-image.js';
@@ -68,8 +73,13 @@ async function decompressOne(
     source: name,
     pools,
   });
-  const image = await writeImage(pixels, format);
+  // decompress validated the whole file; its header is read again for the metadata block (a few bytes of work).
+  const { metadata } = readIdfHeader(bytes, { source: name, maxPixels: Number.MAX_SAFE_INTEGER });
+  const { bytes: image, notWritten } = embedMetadata(await writeImage(pixels, format), format, embeddableMetadata(metadata));
   const output = await writeBatchOutput(ctx, input, target, extensionFor(format, pixels.channels), image, flags.force === true);
+  const why = format === 'pnm' ? 'PNM has no place for metadata' : format === 'tiff'
+    ? 'idfz does not write metadata into TIFF; use --format png or webp' : `${format.toUpperCase()} has no place for it`;
+  warnAboutUnstoredMetadata(name, output, notWritten.length > 0 ? [`${notWritten.join(', ')} (${why})`] : []);
   const seconds = (performance.now() - started) / 1000;
   const summary = {
     input: name,
@@ -80,6 +90,7 @@ async function decompressOne(
     channels: pixels.channels,
     bitDepth: pixels.bitDepth,
     model: (model as LoadedModel | null)?.record.id ?? null,
+    metadata: metadata.map((entry) => ({ type: entry.type, bytes: entry.bytes.length, written: !notWritten.includes(METADATA_NAMES[entry.type]) })),
     seconds: Number(seconds.toFixed(3)),
   };
   if (flags.json) ctx.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -1,6 +1,7 @@
 /**
  * `idfz info FILE... [--json]`: what a `.idf` file's header says (geometry, padding, tiles and how each is coded,
- * the model it needs and whether that model is installed, size and bits per sub-pixel), as text or one JSON object
+ * the model it needs and whether that model is installed, the metadata it keeps (ICC, EXIF, XMP, IPTC and their
+ * sizes), size and bits per sub-pixel), as text or one JSON object
  * per file. Reads only the header: the payloads are not decoded, so a huge file costs no more than its size. A file
  * cut short inside its payloads (an interrupted copy) still shows its header and how much is missing, then fails.
  */
@@ -10,6 +11,7 @@ import type { CliContext } from '../context.js';
 import { exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch } from './batch-output.js';
 import { readIdfHeader, type IdfHeader } from '../../container/index.js';
 import { CorruptStreamError } from '../../core/errors.js';
+import { METADATA_NAMES } from './stored-metadata.js';
 import { findModelByNumericId, NO_MODEL_NUMERIC_ID, type ModelRecord } from '../../zoo/index.js';
 
 interface InfoFlags {
@@ -28,7 +30,7 @@ function describe(name: string, size: number, header: IdfHeader, installed: Mode
   return {
     file: name,
     bytes: size,
-    formatVersion: header.version,
+    formatVersion: header.fileVersion,
     width: header.width,
     height: header.height,
     channels: header.channels,
@@ -43,6 +45,7 @@ function describe(name: string, size: number, header: IdfHeader, installed: Mode
     model,
     pixelChecksum: `0x${header.pixelChecksum.toString(16).padStart(8, '0')}`,
     headerBytes: header.headerBytes,
+    metadata: header.metadata.map((entry) => ({ type: entry.type, bytes: entry.bytes.length })),
     bitsPerDim: (size * 8) / (header.width * header.height * header.channels),
     missingBytes: header.missingBytes,
     // Payloads lie in table order, so a truncated file keeps a prefix of whole tiles.
@@ -61,6 +64,7 @@ function asText(info: ReturnType<typeof describe>): string {
     `  tiles: ${info.tiles} of ${info.tileWidth} x ${info.tileHeight} (${info.learnedTiles} learned, ${info.fallbackTiles} fallback)`,
     `  model: ${model}`,
     `  pixel checksum: ${info.pixelChecksum}`,
+    `  metadata: ${info.metadata.length === 0 ? 'none' : info.metadata.map((entry) => `${METADATA_NAMES[entry.type]} ${entry.bytes} bytes`).join(', ')}`,
     `  size: ${info.bytes} bytes (header ${info.headerBytes}), ${info.bitsPerDim.toFixed(4)} bits per sub-pixel`,
     ...(info.missingBytes > 0
       ? [`  truncated: ${info.missingBytes} bytes missing, ${info.completeTiles} of ${info.tiles} tiles complete`]
