@@ -1,14 +1,17 @@
 /**
  * The fuzzer's mutations of valid `.idf` files: byte-level damage (bit flips, truncation, extension, random bytes)
  * and structural damage written back with the CRCs recomputed (so it reaches the payload decoders, not only the
- * CRC checks): random header fields, swapped and spliced tiles, flipped fallback flags, damaged payloads. Invariant:
- * case `index` of seed `seed` is the same bytes on every run and machine, so any case can be replayed alone.
+ * CRC checks): random header fields, swapped and spliced tiles, flipped fallback flags, damaged payloads, damaged
+ * metadata blocks (format version 3). The corpus is the golden streams plus one version-3 file made from the first
+ * version-2 golden and fixed metadata. Invariant: case `index` of seed `seed` is the same bytes on every run and
+ * machine, so any case can be replayed alone.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from '../src/core/crc32.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
-import { readIdfHeader, readTilePayload } from '../src/container/index.js';
+import { attachIdfMetadata, readIdfHeader, readTilePayload, type IdfMetadataEntry } from '../src/container/index.js';
+import { metadataBlockBytes } from '../src/container/idf-metadata.js';
 
 /** A valid file the mutations start from. */
 export interface CorpusFile {
@@ -22,14 +25,29 @@ export interface Corpus {
   readonly pixelsSha256: ReadonlyMap<string, string>;
 }
 
-/** Reads a folder of golden streams (its golden.json and the files it lists). */
+/** The metadata of the version-3 corpus file: a 97-byte stand-in ICC profile, a little-endian EXIF, an XMP packet. */
+export const FUZZ_METADATA: readonly IdfMetadataEntry[] = [
+  { type: 'icc', bytes: Uint8Array.from({ length: 97 }, (_, i) => (i * 31 + 7) & 0xff) },
+  { type: 'exif', bytes: Uint8Array.from([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]) },
+  { type: 'xmp', bytes: Uint8Array.from(Buffer.from('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>', 'latin1')) },
+];
+
+/**
+ * Reads a folder of golden streams (its golden.json and the files it lists) and adds a version-3 file: the first
+ * version-2 golden with FUZZ_METADATA attached, named `v3-<its name>` (same pixels).
+ */
 export function loadCorpus(folder: string): Corpus {
   const entries = JSON.parse(readFileSync(path.join(folder, 'golden.json'), 'utf8')) as { file: string; pixelsSha256: string }[];
-  return {
-    // Plain Uint8Arrays: a Buffer's slice() shares memory, and the mutations must never change the corpus.
-    files: entries.map((entry) => ({ name: entry.file, bytes: new Uint8Array(readFileSync(path.join(folder, entry.file))) })),
-    pixelsSha256: new Map(entries.map((entry) => [entry.file, entry.pixelsSha256])),
-  };
+  // Plain Uint8Arrays: a Buffer's slice() shares memory, and the mutations must never change the corpus.
+  const files: CorpusFile[] = entries.map((entry) => ({ name: entry.file, bytes: new Uint8Array(readFileSync(path.join(folder, entry.file))) }));
+  const pixelsSha256 = new Map(entries.map((entry) => [entry.file, entry.pixelsSha256]));
+  const v2 = files.find((file) => readIdfHeader(file.bytes).fileVersion === 2);
+  if (v2) {
+    const name = `v3-${v2.name}`;
+    files.push({ name, bytes: attachIdfMetadata(v2.bytes, FUZZ_METADATA) });
+    pixelsSha256.set(name, pixelsSha256.get(v2.name)!);
+  }
+  return { files, pixelsSha256 };
 }
 
 /** A parsed file that can be written back with arbitrary (also invalid) field values. */
@@ -41,13 +59,15 @@ interface Structure {
   sha256Prefix: Uint8Array;
   pixelChecksum: number;
   tiles: { fallback: boolean; payload: Uint8Array; crc32: number; entry?: number }[];
+  /** The metadata block as stored (count, entries, block CRC), written after the header CRC; empty for none. */
+  metadata: Uint8Array;
 }
 
 /** The kinds of mutation, one per case. */
 export const MUTATION_KINDS = [
   'bit-flips', 'truncate', 'extend', 'random-bytes', 'random-file', 'header-field', 'header-field-crc-kept',
   'swap-tiles', 'splice-tile', 'fallback-flag', 'payload-bit-flips', 'payload-random-bytes', 'payload-truncate',
-  'payload-extend', 'tile-entry-length', 'regrid',
+  'payload-extend', 'tile-entry-length', 'regrid', 'metadata-block',
 ] as const;
 /** One kind of mutation. */
 export type MutationKind = (typeof MUTATION_KINDS)[number];
@@ -65,13 +85,14 @@ const FIELD_NAMES = ['width', 'height', 'right padding', 'bottom padding', 'tile
 function parse(bytes: Uint8Array): Structure {
   const header = readIdfHeader(bytes);
   return {
-    version: header.version,
+    version: header.fileVersion,
     layout: (header.channels - 1) | (header.bitDepth === 16 ? 4 : 0),
     fields: [header.width, header.height, header.paddedWidth - header.width, header.paddedHeight - header.height,
       header.tileWidth, header.tileHeight, header.modelId],
     sha256Prefix: header.modelSha256Prefix.slice(),
     pixelChecksum: header.pixelChecksum,
     tiles: header.tiles.map((tile, i) => ({ fallback: tile.fallback, payload: readTilePayload(bytes, header, i).slice(), crc32: tile.crc32 })),
+    metadata: bytes.slice(header.headerBytes - header.metadataBytes, header.headerBytes),
   };
 }
 
@@ -100,6 +121,7 @@ function serialize(s: Structure, headerCrc: true | number): Uint8Array {
   }
   const headBytes = Uint8Array.from(head);
   u32(headerCrc === true ? crc32(headBytes) : headerCrc, head);
+  head.push(...s.metadata);
   const total = head.length + s.tiles.reduce((sum, tile) => sum + tile.payload.length, 0);
   const out = new Uint8Array(total);
   out.set(head);
@@ -114,7 +136,7 @@ function serialize(s: Structure, headerCrc: true | number): Uint8Array {
 /** The header CRC stored in a valid file (to keep it stale after a change). */
 function storedHeaderCrc(bytes: Uint8Array): number {
   const header = readIdfHeader(bytes);
-  const at = header.headerBytes - 4;
+  const at = header.headerBytes - header.metadataBytes - 4;
   return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
 }
 
@@ -261,6 +283,50 @@ export function fuzzCase(corpus: readonly CorpusFile[], seed: number, index: num
       bytes = serialize(s, true);
       break;
     }
+    case 'metadata-block':
+      bytes = withDamagedMetadata(s, random);
+      break;
   }
   return { index, kind, source: file.name, bytes };
 }
+
+/**
+ * A file with a damaged metadata block: version 3 with the corpus metadata when the file had none, then the block's
+ * count, a type byte or a length byte changed (block CRC recomputed, so the field checks are reached), bytes of it
+ * overwritten or flipped (CRC kept stale), or the block cut short (CRC recomputed).
+ */
+function withDamagedMetadata(s: Structure, random: SeededRandom): Uint8Array {
+  if (s.metadata.length === 0) {
+    s.version = 3;
+    s.metadata = metadataBlockBytes(FUZZ_METADATA);
+  }
+  const body = s.metadata.slice(0, s.metadata.length - 4);
+  const reseal = (block: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(block.length + 4);
+    out.set(block);
+    new DataView(out.buffer).setUint32(block.length, crc32(block), true);
+    return out;
+  };
+  switch (random.int(0, 4)) {
+    case 0: // the count
+      body[0] = [0, 1, 2, 3, 4, 5, 255][random.int(0, 6)]!;
+      s.metadata = reseal(body);
+      break;
+    case 1: { // a type byte or a length byte (the entries' own bytes shift under a changed length)
+      const at = random.int(1, Math.min(body.length - 1, 8));
+      body[at] = random.int(0, 255);
+      s.metadata = reseal(body);
+      break;
+    }
+    case 2:
+      s.metadata = overwrite(random, s.metadata);
+      break;
+    case 3:
+      s.metadata = flipBits(random, s.metadata);
+      break;
+    default:
+      s.metadata = reseal(body.slice(0, random.int(0, body.length - 1)));
+  }
+  return serialize(s, true);
+}
+
