@@ -1,8 +1,8 @@
 /**
  * Writes an image's metadata blocks (ICC profile, EXIF, XMP, IPTC) into an already encoded output file, byte for byte
  * and without re-encoding the pixels, and says which blocks the format cannot hold. PNG and WebP hold ICC, EXIF and
- * XMP (png-chunks.ts, webp-chunks.ts); neither has a place for IPTC; TIFF and PNM outputs get none. Invariant: the
- * pixels a reader decodes from the result are the ones the encoder wrote.
+ * XMP (png-chunks.ts, webp-chunks.ts); neither has a place for IPTC; TIFF and PNM outputs get none; WebP, always RGB,
+ * gets no grey (GRAY) profile. Invariant: the pixels a reader decodes from the result are the ones the encoder wrote.
  */
 import { InternalError } from '../core/errors.js';
 import type { OutputFormat } from './image-format.js';
@@ -33,6 +33,11 @@ export function exifFromTiffHeader(exif: Uint8Array): Uint8Array {
   return prefixed ? exif.subarray(EXIF_PREFIX.length) : exif;
 }
 
+/** Whether an ICC profile describes grey data: its header's colour space signature (bytes 16..19) is 'GRAY'. */
+export function isGreyProfile(icc: Uint8Array): boolean {
+  return icc.length >= 20 && Buffer.from(icc.subarray(16, 20)).toString('latin1') === 'GRAY';
+}
+
 /** Names of the blocks present in `metadata`, in message order. */
 function present(metadata: EmbeddableMetadata): string[] {
   return [
@@ -48,8 +53,10 @@ function present(metadata: EmbeddableMetadata): string[] {
  */
 export function embedMetadata(encoded: Uint8Array, format: OutputFormat, metadata: EmbeddableMetadata): EmbeddedImage {
   const exif = metadata.exif ? exifFromTiffHeader(metadata.exif) : undefined;
+  // WebP holds grey as RGB, which a grey profile cannot describe.
+  const icc = metadata.icc && !(format === 'webp' && isGreyProfile(metadata.icc)) ? metadata.icc : undefined;
   const blocks = {
-    ...(metadata.icc ? { icc: metadata.icc } : {}),
+    ...(icc ? { icc } : {}),
     ...(exif && exif.length > 0 ? { exif } : {}),
     ...(metadata.xmp ? { xmp: metadata.xmp } : {}),
   };
@@ -57,7 +64,10 @@ export function embedMetadata(encoded: Uint8Array, format: OutputFormat, metadat
     case 'png':
     case 'webp': {
       const bytes = format === 'png' ? insertPngMetadata(encoded, blocks) : insertWebpMetadata(encoded, blocks);
-      const notWritten = [...(metadata.exif && !blocks.exif ? ['EXIF'] : []), ...(metadata.iptc ? ['IPTC'] : [])];
+      const notWritten = [
+        ...(metadata.icc && !blocks.icc ? ['ICC profile'] : []), ...(metadata.exif && !blocks.exif ? ['EXIF'] : []),
+        ...(metadata.iptc ? ['IPTC'] : []),
+      ];
       return { bytes, notWritten };
     }
     case 'tiff':

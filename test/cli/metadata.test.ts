@@ -137,6 +137,6 @@ test('outputs that cannot hold metadata warn; convert carries it into PNG like d
   assert.deepEqual([converted.code, converted.stderr], [0, '']);
   await expectSameMetadata(readFileSync(path.join(folder, 'copy.webp')), tagged);
   assert.deepEqual(await runIdfz(['convert', 'photo.png', '-o', 'copy.ppm'], folder), { code: 0, warnings: [
-    'photo.png: not copied to copy.ppm: ICC profile, EXIF, XMP, orientation 6 (lost with the EXIF; the pixels stay in stored order)',
+    'photo.png: not copied to copy.ppm: ICC profile, EXIF, XMP (PNM has no place for metadata), orientation 6 (lost with the EXIF; the pixels stay in stored order)',
   ] });
 });

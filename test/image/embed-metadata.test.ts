@@ -84,6 +84,11 @@ test('what a format cannot hold is listed, and the file is left as the encoder w
   assert.equal(embedMetadata(png, 'png', {}).bytes, png);
   const webp = await writeImage(pixels, 'webp');
   assert.equal(embedMetadata(webp, 'webp', { iptc: Uint8Array.of(1) }).bytes, webp);
+  // A grey profile does not describe WebP's RGB samples: left out there, written into PNG.
+  const grey = new Uint8Array(128);
+  grey.set(Buffer.from('GRAY', 'latin1'), 16);
+  assert.deepEqual(embedMetadata(webp, 'webp', { icc: grey }), { bytes: webp, notWritten: ['ICC profile'] });
+  assert.deepEqual(embedMetadata(png, 'png', { icc: grey }).notWritten, []);
   // EXIF that is only the prefix has nothing to write.
   assert.deepEqual(embedMetadata(png, 'png', { exif: Uint8Array.from(Buffer.from('Exif\0\0', 'latin1')) }).notWritten, ['EXIF']);
 });

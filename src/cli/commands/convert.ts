@@ -12,6 +12,7 @@ import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { imageFormatOption, imageOutputFormat } from './image-output-format.js';
 import { unstoredMetadata, warnAboutUnstoredMetadata } from './unstored-metadata.js';
+import { notWrittenParts } from './stored-metadata.js';
 import { embedMetadata } from '../../image/embed-metadata.js';
 import { log } from '../../core/log.js';
 import { extensionFor, type OutputFormat } from '../../image/image-format.js';
@@ -32,7 +33,7 @@ async function convertOne(ctx: CliContext, input: string, target: BatchTarget, f
   const pixels = await readImage(bytes, { maxPixels: flags.maxPixels, name });
   const { bytes: encoded, notWritten } = embedMetadata(await writeImage(pixels, fileFormat), fileFormat, pixels.metadata ?? {});
   const shown = await writeBatchOutput(ctx, input, target, extensionFor(fileFormat, pixels.channels), encoded, flags.force === true);
-  warnAboutUnstoredMetadata(name, shown, unstoredMetadata(pixels, notWritten));
+  warnAboutUnstoredMetadata(name, shown, unstoredMetadata(pixels, notWrittenParts(fileFormat, notWritten)));
   log.debug({ input: name, format: fileFormat, bytes: encoded.length }, `${name}: ${describePixels(pixels)} written as ${fileFormat}`);
 }
 

@@ -15,7 +15,7 @@ import { integerIn } from '../option-parsers.js';
 import { batchTarget, exitStatusHelp, inputName, isVerbose, readBatchInput, runBatch, writeBatchOutput, type BatchTarget } from './batch-output.js';
 import { withTilePools } from './batch-tile-pools.js';
 import { imageFormatOption, imageOutputFormat } from './image-output-format.js';
-import { METADATA_NAMES, embeddableMetadata } from './stored-metadata.js';
+import { METADATA_NAMES, embeddableMetadata, notWrittenParts } from './stored-metadata.js';
 import { warnAboutUnstoredMetadata } from './unstored-metadata.js';
 import { ModelError, UsageError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
@@ -77,9 +77,7 @@ async function decompressOne(
   const { metadata } = readIdfHeader(bytes, { source: name, maxPixels: Number.MAX_SAFE_INTEGER });
   const { bytes: image, notWritten } = embedMetadata(await writeImage(pixels, format), format, embeddableMetadata(metadata));
   const output = await writeBatchOutput(ctx, input, target, extensionFor(format, pixels.channels), image, flags.force === true);
-  const why = format === 'pnm' ? 'PNM has no place for metadata' : format === 'tiff'
-    ? 'idfz does not write metadata into TIFF; use --format png or webp' : `${format.toUpperCase()} has no place for it`;
-  warnAboutUnstoredMetadata(name, output, notWritten.length > 0 ? [`${notWritten.join(', ')} (${why})`] : []);
+  warnAboutUnstoredMetadata(name, output, notWrittenParts(format, notWritten));
   const seconds = (performance.now() - started) / 1000;
   const summary = {
     input: name,

@@ -5,6 +5,7 @@
  */
 import { MAX_METADATA_BYTES, type IdfMetadataEntry, type IdfMetadataType } from '../../container/index.js';
 import type { EmbeddableMetadata } from '../../image/embed-metadata.js';
+import type { OutputFormat } from '../../image/image-format.js';
 import type { ImageMetadata } from '../../image/pixel-buffer.js';
 
 /** How messages name each block. */
@@ -46,4 +47,19 @@ export function embeddableMetadata(entries: readonly IdfMetadataEntry[]): Embedd
   const blocks: { -readonly [K in keyof EmbeddableMetadata]: EmbeddableMetadata[K] } = {};
   for (const entry of entries) blocks[entry.type] = entry.bytes;
   return blocks;
+}
+
+/**
+ * What a warning says about the blocks an output did not get (embedMetadata's notWritten), with the reason.
+ * @returns e.g. `['ICC profile, EXIF, XMP (PNM has no place for metadata)']` or `['IPTC (PNG has no place for it)']`;
+ *   empty when everything was written
+ */
+export function notWrittenParts(format: OutputFormat, notWritten: readonly string[]): string[] {
+  if (notWritten.length === 0) return [];
+  if (format === 'pnm') return [`${notWritten.join(', ')} (PNM has no place for metadata)`];
+  if (format === 'tiff') return [`${notWritten.join(', ')} (idfz does not write metadata into TIFF; use --format png or webp)`];
+  const shown = format === 'png' ? 'PNG' : 'WebP';
+  return notWritten.map((name) =>
+    name === 'ICC profile' ? 'ICC profile (a grey profile: WebP holds grey as RGB)'
+      : name === 'EXIF' ? 'EXIF (empty: only the "Exif" prefix)' : `${name} (${shown} has no place for it)`);
 }

@@ -11,7 +11,7 @@ import type { PixelBuffer } from '../../image/pixel-buffer.js';
  * The parts of an image file that were read but are not in the output, in the order a message lists them.
  * @param pixels the image as read (its metadata says what the file held beside the first frame's pixels)
  * @param notKept names of the metadata blocks not carried over, e.g. `['ICC profile (--strip-metadata)']` or
- *   `['IPTC']`; when one of them is the EXIF, its orientation is named as lost too
+ *   `['IPTC (PNG has no place for it)']`; when one of them names the EXIF, its orientation is named as lost too
  * @returns e.g. `['frames 2..3 of 3 (only the first is kept)', 'EXIF', 'orientation 6 (...)']`; empty for an image
  *   built in memory or one whose output holds everything
  */
@@ -20,7 +20,7 @@ export function unstoredMetadata(pixels: PixelBuffer, notKept: readonly string[]
   const parts: string[] = [];
   if (meta?.pages !== undefined) parts.push(`frames 2..${meta.pages} of ${meta.pages} (only the first is kept)`);
   parts.push(...notKept);
-  if (meta?.orientation !== undefined && notKept.some((name) => name.startsWith('EXIF'))) {
+  if (meta?.orientation !== undefined && notKept.some((name) => /\bEXIF\b/.test(name))) {
     parts.push(`orientation ${meta.orientation} (lost with the EXIF; the pixels stay in stored order)`);
   }
   return parts;

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { embeddableMetadata, metadataToStore } from '../../../src/cli/commands/stored-metadata.js';
+import { embeddableMetadata, metadataToStore, notWrittenParts } from '../../../src/cli/commands/stored-metadata.js';
 import { unstoredMetadata, warnAboutUnstoredMetadata } from '../../../src/cli/commands/unstored-metadata.js';
 import { log } from '../../../src/core/log.js';
 import { createPixelBuffer } from '../../../src/image/pixel-buffer.js';
@@ -56,4 +56,12 @@ test('warnAboutUnstoredMetadata: one warning naming input, output and the parts;
   warnAboutUnstoredMetadata('one.png', 'one.idf', []);
   assert.equal(warn.mock.callCount(), 1);
   assert.deepEqual(warn.mock.calls[0]!.arguments, [{ input: 'anim.gif', output: 'anim.idf' }, 'anim.gif: not copied to anim.idf: frames 2..3 of 3 (only the first is kept)']);
+});
+
+test('notWrittenParts: what each output format could not take, with the reason; nothing when all was written', () => {
+  assert.deepEqual(notWrittenParts('png', []), []);
+  assert.deepEqual(notWrittenParts('png', ['IPTC']), ['IPTC (PNG has no place for it)']);
+  assert.deepEqual(notWrittenParts('webp', ['ICC profile', 'IPTC']), ['ICC profile (a grey profile: WebP holds grey as RGB)', 'IPTC (WebP has no place for it)']);
+  assert.deepEqual(notWrittenParts('pnm', ['ICC profile', 'EXIF']), ['ICC profile, EXIF (PNM has no place for metadata)']);
+  assert.deepEqual(notWrittenParts('tiff', ['XMP']), ['XMP (idfz does not write metadata into TIFF; use --format png or webp)']);
 });
