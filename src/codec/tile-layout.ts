@@ -9,6 +9,7 @@ import { InternalError } from '../core/errors.js';
 import { MAX_TILE_SIDE } from '../container/index.js';
 import type { Samples } from './fallback-coder.js';
 import { neighbourRepeats } from './fallback-copy-model.js';
+import { fewColours } from './fallback-palette-table.js';
 
 /** Default tile width and height in pixels (rounded up to the model's size multiple). */
 export const DEFAULT_TILE_SIZE = 128;
@@ -130,8 +131,12 @@ export function placeTile(data: Samples, width: number, channels: number, rect: 
 /**
  * The tile side compress uses when none is asked for: SYNTHETIC_TILE_SIZE when at least 23/32 of the image's pixels
  * (all channels) repeat their W or N neighbour, as in screenshots and diagrams (every tile of the synthetic set is
- * at 0.73 or more; no Kodak photo tile reaches 0.70, and whole photos sit far lower), else DEFAULT_TILE_SIZE.
+ * at 0.73 or more; no Kodak photo tile reaches 0.70, and whole photos sit far lower), or when the image holds at most
+ * 256 colours (whole pixels, all channels: quantised and dithered images, GIFs), whose tiles go to the palette model
+ * (mode 9), which then pays for its palette and learns its contexts once per large tile; else DEFAULT_TILE_SIZE.
  */
 export function defaultTileSize(samples: Samples, width: number, height: number, channels: number): number {
-  return neighbourRepeats(samples, width, height, channels) * 32 >= width * height * 23 ? SYNTHETIC_TILE_SIZE : DEFAULT_TILE_SIZE;
+  const pixels = width * height;
+  const synthetic = neighbourRepeats(samples, width, height, channels) * 32 >= pixels * 23;
+  return synthetic || fewColours(samples, pixels, channels) ? SYNTHETIC_TILE_SIZE : DEFAULT_TILE_SIZE;
 }

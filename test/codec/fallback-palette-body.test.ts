@@ -1,11 +1,13 @@
 /**
  * Fallback mode 9 (palette): exact round trips of dithered quantisations of Kodak crops (made with sharp here), a
  * 2-colour checkerboard, exactly 256 colours, grey, RGBA, 16-bit and mode-7-sized values; 257 colours and keys wider
- * than 48 bits get no palette; the palette's order and key coding; a pinned stream; and damaged or truncated bodies
- * rejected with CorruptStreamError, quickly.
+ * than 48 bits get no palette; the palette's order and key coding; a pinned stream; damaged or truncated bodies
+ * rejected with CorruptStreamError, quickly; the encoder's choice (mode 9 for few colours, never for 257, never in
+ * low-byte streams), compress's large tiles for such images, and the mode-9 golden.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { CorruptStreamError } from '../../src/core/errors.js';
@@ -17,8 +19,13 @@ import { indexBits, paletteHashBits } from '../../src/codec/fallback-palette-mod
 import {
   PALETTE_CONTEXTS, codePaletteKeys, fewColours, findPalette, paletteApplies,
 } from '../../src/codec/fallback-palette-table.js';
+import { FALLBACK_MODE, decodeFallback, decodeLowBytes, encodeFallback } from '../../src/codec/fallback-coder.js';
+import { encodeCopyBody } from '../../src/codec/fallback-copy-model.js';
+import { compress, decompress, SYNTHETIC_TILE_SIZE } from '../../src/codec/index.js';
+import { readIdfHeader, readTilePayload } from '../../src/container/index.js';
+import { createPixelBuffer } from '../../src/image/pixel-buffer.js';
 import { readImage } from '../../src/image/read-image.js';
-import { SHARED_DATA } from '../helpers/paths.js';
+import { FIXTURES, SHARED_DATA } from '../helpers/paths.js';
 
 /** A width x height crop of a Kodak image quantised by sharp to `colours` colours (dithered or not), as RGB. */
 export async function quantisedCrop(name: string, left: number, top: number, width: number, height: number, colours: number, dither: number): Promise<Uint8Array> {
@@ -136,4 +143,47 @@ test('damaged, truncated or foreign mode 9 bodies are CorruptStreamError, each w
   for (let i = 0; i < 20; i++) bad(Uint8Array.from({ length: 8 + 2 * (random.nextUint32() % 200) }, () => random.nextUint32() & 255), `random body ${i}`);
   // A stream of another geometry does not fit.
   bad(encodePaletteBody(samples.subarray(0, 48 * 16 * 3), 48, 16, 3, 255)!, 'another geometry');
+});
+
+test('the encoder keeps mode 9 where it is shorter: quantised crops, not 257 colours, never low bytes', async () => {
+  for (const [colours, dither] of [[16, 1], [256, 1], [256, 0]] as const) {
+    // (on a 64 x 48 crop of these 64 colours mode 6 still wins, 2,611 against 2,633 bytes: the palette costs more there)
+    const samples = await quantisedCrop('kodim05', 300, 200, 128, 96, colours, dither);
+    const stream = encodeFallback(samples, 128, 96, 3);
+    assert.equal(stream[0], FALLBACK_MODE.palette, `${colours} colours, dither ${dither}`);
+    assert.equal(stream.length, 1 + encodePaletteBody(samples, 128, 96, 3, 255)!.length);
+    assert.ok(stream.length < encodeCopyBody(samples, 128, 96, 3, 255).length);
+    assert.deepEqual(decodeFallback(stream, 128, 96, 3, 8), samples);
+    // 16-bit widened (x257): mode 7 around the same mode 9 stream.
+    const wide = encodeFallback(Uint16Array.from(samples, (v) => v * 257), 128, 96, 3);
+    assert.deepEqual([wide[0], wide[2], wide.length], [FALLBACK_MODE.widened, FALLBACK_MODE.palette, stream.length + 2]);
+  }
+  // 257 colours (pixel p has colour p mod 257), one more than a palette holds: never mode 9.
+  const many = new Uint8Array(32 * 32 * 3);
+  for (let p = 0; p < 1024; p++) many.set([(p % 257) & 255, (p % 257) >> 8, 9], p * 3);
+  assert.equal(findPalette(many, 1024, 3, 255), null);
+  assert.notEqual(encodeFallback(many, 32, 32, 3)[0], FALLBACK_MODE.palette);
+  const samples = await quantisedCrop('kodim01', 0, 0, 32, 16, 16, 1);
+  const low = Uint8Array.of(FALLBACK_MODE.palette, ...encodePaletteBody(samples, 32, 16, 3, 255)!);
+  assert.throws(() => decodeLowBytes(low, new Uint8Array(32 * 16 * 3), 32, 16, 3), CorruptStreamError);
+  for (let length = 1; length < low.length; length += 9) assert.throws(() => decodeFallback(low.subarray(0, length), 32, 16, 3, 8), CorruptStreamError);
+});
+
+test('compress gives an image of at most 256 colours 1024-pixel tiles, codes them in mode 9 and round-trips', async () => {
+  const data = await quantisedCrop('kodim23', 100, 100, 200, 150, 32, 1);
+  const pixels = createPixelBuffer({ width: 200, height: 150, channels: 3, bitDepth: 8, data });
+  const result = await compress(pixels, { model: null, threads: 1 });
+  assert.deepEqual([result.layout.tileWidth, result.tiles, SYNTHETIC_TILE_SIZE], [200, 1, 1024]);
+  const header = readIdfHeader(result.bytes);
+  assert.equal(readTilePayload(result.bytes, header, 0)[0], FALLBACK_MODE.palette);
+  assert.deepEqual((await decompress(result.bytes, { threads: 1 })).data, data);
+});
+
+test('the palette golden holds a mode-9 tile and decodes to its committed source PNG', async () => {
+  const golden = path.join(FIXTURES, 'golden');
+  const bytes = new Uint8Array(readFileSync(path.join(golden, 'v2-none-0-palette-128x96.idf')));
+  const header = readIdfHeader(bytes);
+  assert.deepEqual(header.tiles.map((tile, i) => (tile.fallback ? readTilePayload(bytes, header, i)[0] : -1)), [FALLBACK_MODE.palette]);
+  const source = await readImage(readFileSync(path.join(golden, 'sources', 'kodim23-p16d-128x96.png')));
+  assert.deepEqual((await decompress(bytes, { threads: 1 })).data, source.data);
 });

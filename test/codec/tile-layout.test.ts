@@ -1,11 +1,12 @@
 /**
  * Tile layout: padding to the size multiple, tile sizes and grids (1x1, smaller than a tile, exact multiples),
  * edge replication into the padding, extract / place as exact inverses over the unpadded image, and the default tile
- * size (1024 for screenshots and diagrams, 128 for photos).
+ * size (1024 for screenshots, diagrams and images of at most 256 colours, 128 for photos).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InternalError } from '../../src/core/errors.js';
+import { Random } from '../../src/core/random.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compress, DEFAULT_TILE_SIZE, SYNTHETIC_TILE_SIZE } from '../../src/codec/index.js';
@@ -68,10 +69,28 @@ test('defaultTileSize: 1024 for a rendered diagram and a screen of flat colours,
   assert.equal(defaultTileSize(shapes.data, shapes.width, shapes.height, shapes.channels), SYNTHETIC_TILE_SIZE);
   const photo = await readImage(readFileSync(path.join(SHARED_DATA, 'kodak', 'kodim21.png')));
   assert.equal(defaultTileSize(photo.data, photo.width, photo.height, photo.channels), DEFAULT_TILE_SIZE);
-  // The boundary is 23/32 of the pixels repeating W or N: a 32 x 1 row whose first k + 1 pixels are equal has k repeats.
-  const row = (k: number): Uint8Array => Uint8Array.from({ length: 32 }, (_, x) => (x <= k ? 0 : x));
-  assert.deepEqual([neighbourRepeats(row(23), 32, 1, 1), defaultTileSize(row(23), 32, 1, 1)], [23, SYNTHETIC_TILE_SIZE]);
-  assert.deepEqual([neighbourRepeats(row(22), 32, 1, 1), defaultTileSize(row(22), 32, 1, 1)], [22, DEFAULT_TILE_SIZE]);
+  // The boundary is 23/32 of the pixels repeating W or N: a 1024 x 1 RGB row whose first k + 1 pixels are equal has
+  // k repeats (and more than 256 colours, so that the palette rule stays out of it).
+  const row = (k: number): Uint8Array => {
+    const out = new Uint8Array(1024 * 3);
+    for (let x = k + 1; x < 1024; x++) out.set([x & 255, x >> 8, 1], x * 3);
+    return out;
+  };
+  assert.deepEqual([neighbourRepeats(row(736), 1024, 1, 3), defaultTileSize(row(736), 1024, 1, 3)], [736, SYNTHETIC_TILE_SIZE]);
+  assert.deepEqual([neighbourRepeats(row(735), 1024, 1, 3), defaultTileSize(row(735), 1024, 1, 3)], [735, DEFAULT_TILE_SIZE]);
+  // At most 256 colours (whole pixels, any arrangement: here random, so few repeats) also gets the large tiles.
+  const random = new Random(5);
+  const noisy = (colours: number): Uint8Array => {
+    const out = new Uint8Array(64 * 64 * 3);
+    for (let p = 0; p < 64 * 64; p++) {
+      const c = p < colours ? p : random.nextUint32() % colours;
+      out.set([c & 255, c >> 8, 7], p * 3);
+    }
+    return out;
+  };
+  assert.equal(defaultTileSize(noisy(256), 64, 64, 3), SYNTHETIC_TILE_SIZE);
+  assert.equal(defaultTileSize(noisy(257), 64, 64, 3), DEFAULT_TILE_SIZE);
+  assert.equal(defaultTileSize(noisy(2), 64, 64, 3), SYNTHETIC_TILE_SIZE);
   const result = await compress(shapes, { model: null });
   assert.deepEqual([result.layout.tileWidth, result.layout.tileHeight, result.tiles], [256, 192, 1]);
   assert.equal((await compress(shapes, { model: null, tileSize: 64 })).tiles, 12);
