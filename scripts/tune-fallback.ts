@@ -6,7 +6,7 @@
  * --photocd passes each source image through a PhotoCD-like pipeline first (see photoCd below), meant as a proxy for
  * Kodak's scanned look built without Kodak; that set is cached separately. It did not reproduce Kodak's loss to
  * JPEG-XL (mode 5 beats cjxl -d 0 -e 9 on it by more than on the plain set), so it is not a Kodak stand-in.
- * Usage: node dist/scripts/tune-fallback.js [--modes 4,5] [--every N] [--photocd] [--verify] (--every N: every Nth
+ * Usage: node dist/scripts/tune-fallback.js [--modes 5,8] [--every N] [--photocd] [--verify] (--every N: every Nth
  * tile only, a cheaper subset for exploring; confirm on the full set)
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -132,7 +132,7 @@ async function tiles(photocd: boolean): Promise<Uint8Array[]> {
 
 const args = process.argv.slice(2);
 const modesAt = args.indexOf('--modes');
-const modes = (modesAt >= 0 ? args[modesAt + 1]! : '4').split(',').map(Number) as PredictiveMode[];
+const modes = (modesAt >= 0 ? args[modesAt + 1]! : '5,8').split(',').map(Number) as PredictiveMode[];
 const verify = args.includes('--verify');
 const everyAt = args.indexOf('--every');
 const every = everyAt >= 0 ? Number(args[everyAt + 1]) : 1;

@@ -1,12 +1,12 @@
 /**
  * The fallback coder: what codes the planes and tiles the learned model cannot code, or codes worse (alpha, grey
  * images without a grey model, 16-bit low bytes, noise). A stream is a mode byte and its body: a constant group
- * (one value per channel), an adaptive predictive model through rANS (mode 5, the cascade model of
- * fallback-cascade-model.ts, which the encoder writes; modes 4, 3 and 1, the LMS model of fallback-lms-model.ts, the
+ * (one value per channel), an adaptive predictive model through rANS (mode 8, the cascade model of
+ * fallback-cascade-model.ts with mixed adaptive bits, fallback-mixed-body.ts, which the encoder writes; modes 5 (the
+ * same model under the discretised logistic), 4, 3 and 1, the LMS model of fallback-lms-model.ts, the
  * blend model of fallback-blend-model.ts and the MED model of fallback-model.ts, which old files hold and which
  * decode forever), the copy model for synthetic content (mode 6, fallback-copy-model.ts, tried only where its
- * cheap test passes), the palette model for groups of at most 256 colours (mode 9, fallback-palette-body.ts), or the
- * raw samples; the encoder keeps the smallest, so a group never costs more
+ * cheap test passes), or the raw samples; the encoder keeps the smallest, so a group never costs more
  * than its raw size plus one byte. A 16-bit group of widened b-bit content (sixteen-widening.ts) is mode 7: two bytes
  * and the stream of its b-bit values; a low-byte stream that follows from the high bytes is those two bytes alone.
  * Byte layout in src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for bit, and a damaged stream is a
@@ -18,8 +18,8 @@ import { FallbackBlendModel } from './fallback-blend-model.js';
 import { FallbackCascadeModel } from './fallback-cascade-model.js';
 import { copyModelMayWin, decodeCopyBody, encodeCopyBody } from './fallback-copy-model.js';
 import { FallbackLmsModel } from './fallback-lms-model.js';
+import { decodeMixedBody, encodeMixedBody } from './fallback-mixed-body.js';
 import { FallbackModel } from './fallback-model.js';
-import { decodePaletteBody, encodePaletteBody } from './fallback-palette-body.js';
 import type { FallbackSampleModel } from './fallback-sample-model.js';
 import {
   findBitMask, findWidening, narrowSamples, readWideningHeader, widenSamples, widenValue, wideningHeader, type Widening,
@@ -29,28 +29,36 @@ import {
 export type Samples = Uint8Array | Uint16Array;
 
 /**
- * Stream modes (the first byte of a fallback stream); 7 (widened) only in 16-bit and low-byte streams, 6 (copy) and
- * 9 (palette) anywhere but in low-byte streams.
+ * Stream modes (the first byte of a fallback stream); 7 (widened) only in 16-bit and low-byte streams, 6 (copy)
+ * anywhere but in low-byte streams.
  */
-export const FALLBACK_MODE = { constant: 0, predictive: 1, raw: 2, blend: 3, lms: 4, cascade: 5, copy: 6, widened: 7, palette: 9 } as const;
+export const FALLBACK_MODE = {
+  constant: 0, predictive: 1, raw: 2, blend: 3, lms: 4, cascade: 5, copy: 6, widened: 7, mixed: 8,
+} as const;
 
 /** Modes a stream may start with; `widened` only at the top of a 16-bit stream or a low-byte stream. */
 const KNOWN_MODES: ReadonlySet<number> = new Set(Object.values(FALLBACK_MODE));
 
 /**
- * A predictive mode: 1 (MED) or 3 (blend), kept so that tests can write old streams, 4 (LMS, what the encoder
- * writes) or 5 (cascade, smaller, decoded everywhere).
+ * A predictive mode: 1 (MED), 3 (blend) or 4 (LMS), kept so that tests can write old streams, 5 (cascade, what the
+ * encoder wrote before mode 8) or 8 (mixed cascade: mode 5's prediction, each sample coded as mixed adaptive bits).
  */
 export type PredictiveMode =
-  | typeof FALLBACK_MODE.predictive | typeof FALLBACK_MODE.blend | typeof FALLBACK_MODE.lms | typeof FALLBACK_MODE.cascade;
+  | typeof FALLBACK_MODE.predictive | typeof FALLBACK_MODE.blend | typeof FALLBACK_MODE.lms | typeof FALLBACK_MODE.cascade
+  | typeof FALLBACK_MODE.mixed;
 
 /**
- * The predictive mode the encoder writes: 5 (cascade), about 2% smaller than mode 4 on photos (PAYLOAD.md), which
- * replaced mode 3, which replaced mode 1; all of them still decode.
+ * The predictive mode the encoder writes: 8 (mixed cascade), smaller than mode 5 on photos (PAYLOAD.md), which
+ * replaced mode 4, which replaced modes 3 and 1; all of them still decode.
  */
-export const ENCODER_MODE = FALLBACK_MODE.cascade;
+export const ENCODER_MODE = FALLBACK_MODE.mixed;
 
-/** The model of predictive mode `mode` (1, 3, 4 or 5). */
+/** Whether the writer of `mode` also tried mode 6 (the writers of modes 1, 3 and 4, tests only, did not). */
+function triesCopy(mode: PredictiveMode): boolean {
+  return mode === FALLBACK_MODE.cascade || mode === FALLBACK_MODE.mixed;
+}
+
+/** The model of predictive mode `mode` (1, 3, 4 or 5; mode 8 runs mode 5's model in fallback-mixed-body.ts). */
 function modelFor(mode: number, width: number, channels: number, maxValue: number): FallbackSampleModel {
   if (mode === FALLBACK_MODE.cascade) return new FallbackCascadeModel(width, channels, maxValue);
   if (mode === FALLBACK_MODE.lms) return new FallbackLmsModel(width, channels, maxValue);
@@ -67,6 +75,7 @@ function constantValues(samples: Samples, channels: number): number[] | null {
 
 /** Codes the group with the predictive model; `lowBytes` codes only each sample's low byte, given its high byte. */
 function encodePredictive(mode: number, samples: Samples, width: number, height: number, channels: number, maxValue: number, lowBytes: boolean): Uint8Array {
+  if (mode === FALLBACK_MODE.mixed) return encodeMixedBody(samples, width, height, channels, maxValue, lowBytes);
   const n = width * height * channels;
   const values = Int32Array.from(samples);
   const symbols = new Int32Array(n);
@@ -103,6 +112,10 @@ function encodePredictive(mode: number, samples: Samples, width: number, height:
 
 /** Decodes a predictive body into `out` (which for `lowBytes` already holds every sample's high byte). */
 function decodePredictive(mode: number, body: Uint8Array, samples: Samples, width: number, height: number, channels: number, maxValue: number, lowBytes: boolean): void {
+  if (mode === FALLBACK_MODE.mixed) {
+    decodeMixedBody(body, samples, width, height, channels, maxValue, lowBytes);
+    return;
+  }
   const out = Int32Array.from(samples);
   const decoder = new RansDecoder(body);
   const model = modelFor(mode, width, channels, maxValue);
@@ -158,10 +171,7 @@ function rawBody(samples: Samples): Uint8Array {
   return body;
 }
 
-function smallest(
-  mode: number, constant: number[] | null, samples: Samples, bytesPerValue: number, predictive: () => Uint8Array, raw: () => Uint8Array,
-  copy: (() => Uint8Array) | null = null, palette: (() => Uint8Array | null) | null = null,
-): Uint8Array {
+function smallest(mode: number, constant: number[] | null, samples: Samples, bytesPerValue: number, predictive: () => Uint8Array, raw: () => Uint8Array, copy: (() => Uint8Array) | null = null): Uint8Array {
   if (constant) {
     const body = new Uint8Array(constant.length * bytesPerValue);
     constant.forEach((value, c) => {
@@ -173,10 +183,6 @@ function smallest(
   const coded = predictive();
   const rawLength = samples.length * bytesPerValue;
   const copied = copy ? copy() : null;
-  const paletted = palette ? palette() : null;
-  if (paletted && paletted.length < Math.min(coded.length, rawLength, copied ? copied.length : Infinity)) {
-    return withMode(FALLBACK_MODE.palette, paletted);
-  }
   if (copied && copied.length < Math.min(coded.length, rawLength)) return withMode(FALLBACK_MODE.copy, copied);
   return coded.length < rawLength ? withMode(mode, coded) : withMode(FALLBACK_MODE.raw, raw());
 }
@@ -185,7 +191,7 @@ function smallest(
  * Codes a plane group: `channels` interleaved channels (3 = RGB, coded with colour differences; any other count
  * channel by channel). A 16-bit group whose samples all widen b-bit values (b < 16) codes those values (mode 7).
  * @param samples width * height * channels samples, Uint8Array for bitDepth 8, Uint16Array for 16
- * @param mode the predictive mode to try (default ENCODER_MODE, 5, beside mode 6; 1, 3 and 4 only to write old-style
+ * @param mode the predictive mode to try (default ENCODER_MODE, 8, beside mode 6; 5 also beside it; 1, 3 and 4 only to write old-style
  *   streams in tests, without mode 6)
  * @returns the stream: 1 byte more than the smallest of the constant, predictive and raw bodies (mode 7: 2 bytes more
  *   than that of the b-bit values)
@@ -216,7 +222,7 @@ function encodeWidened(samples: Uint16Array, widening: Widening, width: number, 
 
 /**
  * Codes a group of values in 0..maxValue (Uint8Array when maxValue <= 255) as a constant, predictive, copy or raw
- * stream; the copy model (mode 6) is tried only beside mode 5 and where its cheap test says it can win (copyModelMayWin).
+ * stream; the copy model (mode 6) is tried only beside modes 5 and 8 and where its cheap test says it can win (copyModelMayWin).
  */
 function encodeGroup(samples: Samples, width: number, height: number, channels: number, maxValue: number, constant: number[] | null, mode: PredictiveMode): Uint8Array {
   return smallest(
@@ -224,11 +230,9 @@ function encodeGroup(samples: Samples, width: number, height: number, channels: 
     () => encodePredictive(mode, samples, width, height, channels, maxValue, false),
     () => rawBody(samples),
     // The writers of modes 1, 3 and 4 (old-style streams, for tests) had no mode 6.
-    !constant && mode === ENCODER_MODE && copyModelMayWin(samples, width, height, channels)
+    !constant && triesCopy(mode) && copyModelMayWin(samples, width, height, channels)
       ? () => encodeCopyBody(samples, width, height, channels, maxValue)
       : null,
-    // The palette model (mode 9) where the group has at most 256 colours (it says null otherwise, counting stops at 257).
-    !constant && mode === ENCODER_MODE ? () => encodePaletteBody(samples, width, height, channels, maxValue) : null,
   );
 }
 
@@ -282,8 +286,6 @@ function decodeGroup(stream: Uint8Array, width: number, height: number, channels
     }
   } else if (mode === FALLBACK_MODE.copy) {
     decodeCopyBody(body, out, width, height, channels, maxValue);
-  } else if (mode === FALLBACK_MODE.palette) {
-    decodePaletteBody(body, out, width, height, channels, maxValue);
   } else {
     decodePredictive(mode, body, out, width, height, channels, maxValue, false);
   }
@@ -299,7 +301,7 @@ function checkValue(value: number, maxValue: number, what: string): void {
  * predicting each full sample from its decoded neighbours; two bytes (mode 7) when the samples all widen values of
  * 8 bits or fewer, so that the low bytes follow from the high bytes.
  * @param samples width * height * channels 16-bit samples
- * @param mode the predictive mode to try (default ENCODER_MODE, 5, beside mode 6; 1, 3 and 4 only to write old-style
+ * @param mode the predictive mode to try (default ENCODER_MODE, 8, beside mode 6; 5 also beside it; 1, 3 and 4 only to write old-style
  *   streams in tests, without mode 6)
  */
 export function encodeLowBytes(samples: Uint16Array, width: number, height: number, channels: number, mode: PredictiveMode = ENCODER_MODE): Uint8Array {
@@ -323,7 +325,6 @@ export function encodeLowBytes(samples: Uint16Array, width: number, height: numb
 export function decodeLowBytes(stream: Uint8Array, high: Uint8Array, width: number, height: number, channels: number): Uint16Array {
   const { mode, body } = bodyOf(stream, 'low-byte stream', true);
   if (mode === FALLBACK_MODE.copy) throw new CorruptStreamError('corrupt stream: a low-byte stream cannot be mode 6 (copy)');
-  if (mode === FALLBACK_MODE.palette) throw new CorruptStreamError('corrupt stream: a low-byte stream cannot be mode 9 (palette)');
   const n = width * height * channels;
   const out = new Uint16Array(n);
   for (let i = 0; i < n; i++) out[i] = high[i]! << 8;

@@ -1,5 +1,5 @@
 /**
- * Fallback mode 5 (the cascade model, which the encoder writes): exact round trips on real images (photo and Kodak crops, a
+ * Fallback mode 5 (the cascade model, which the encoder wrote before mode 8): exact round trips on real images (photo and Kodak crops, a
  * grey USC-SIPI image, RGBA and 16-bit fixtures and their low bytes), on tiny, odd-sized, constant-channel and
  * extreme tiles; bits per sub-pixel on real crops that fail if mode 5 regresses against mode 4; a pinned stream; and
  * damaged mode-5 streams that end in a CorruptStreamError, never a hang or a wrong image.

@@ -1,6 +1,6 @@
 /**
  * The fallback coder: exact round trips in every mode (constant, MED predictive, blend, LMS, cascade, raw) for 1..4
- * channels, 8 and 16 bits and low bytes; the mode choice (the encoder writes cascade, mode 5) and its size bounds; pinned streams
+ * channels, 8 and 16 bits and low bytes; the mode choice (the encoder writes mixed cascade, mode 8) and its size bounds; pinned streams
  * of every predictive mode (format version 1 is frozen); clean errors for damaged streams; and bits per sub-pixel on
  * real photographs (Kodak RGB and RGBA, a grey USC-SIPI image) that fail if the coder regresses.
  */
@@ -35,7 +35,9 @@ function smooth(width: number, height: number, channels: number, bitDepth: 8 | 1
   return out;
 }
 
-const PREDICTIVE_MODES = [FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms, FALLBACK_MODE.cascade] as const;
+const PREDICTIVE_MODES = [
+  FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms, FALLBACK_MODE.cascade, FALLBACK_MODE.mixed,
+] as const;
 
 function noise(length: number, bitDepth: 8 | 16, seed: number): Samples {
   const random = new Random(seed);
@@ -44,10 +46,12 @@ function noise(length: number, bitDepth: 8 | 16, seed: number): Samples {
   return out;
 }
 
-test('the encoder writes the cascade mode (5); the MED (1), blend (3) and LMS (4) modes stay decodable', () => {
-  assert.equal(ENCODER_MODE, FALLBACK_MODE.cascade);
-  assert.deepEqual([FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms, FALLBACK_MODE.cascade], [1, 3, 4, 5]);
-  assert.equal(encodeFallback(smooth(33, 17, 3, 8, 1), 33, 17, 3)[0], FALLBACK_MODE.cascade);
+test('the encoder writes the mixed cascade mode (8); the MED (1), blend (3), LMS (4) and cascade (5) modes stay decodable', () => {
+  assert.equal(ENCODER_MODE, FALLBACK_MODE.mixed);
+  assert.deepEqual(
+    [FALLBACK_MODE.predictive, FALLBACK_MODE.blend, FALLBACK_MODE.lms, FALLBACK_MODE.cascade, FALLBACK_MODE.mixed], [1, 3, 4, 5, 8],
+  );
+  assert.equal(encodeFallback(smooth(33, 17, 3, 8, 1), 33, 17, 3)[0], FALLBACK_MODE.mixed);
 });
 
 test('round trips: every predictive mode, every channel count, both depths, sizes down to 1x1', () => {
@@ -97,7 +101,7 @@ test('16-bit low bytes given the high bytes: round trips in every mode, smooth d
     assert.ok(stream.length < 0.8 * samples.length, `mode ${mode}: ${stream.length} bytes for ${samples.length} low bytes`);
     assert.deepEqual(decodeLowBytes(stream, high, 48, 40, 3), samples);
   }
-  assert.equal(encodeLowBytes(samples, 48, 40, 3)[0], FALLBACK_MODE.cascade);
+  assert.equal(encodeLowBytes(samples, 48, 40, 3)[0], FALLBACK_MODE.mixed);
   const noisy = noise(20 * 10, 16, 9) as Uint16Array;
   const rawStream = encodeLowBytes(noisy, 20, 10, 1);
   assert.equal(rawStream[0], FALLBACK_MODE.raw);

@@ -1,7 +1,8 @@
 /**
  * The fallback coder's mode-5 golden streams (fixtures/golden/none-0-mode5-*.idf, written before the encoder
  * switched to mode 5): they exist (grey, RGB, 16-bit RGB), and each really holds mode-5 streams (every
- * tile's colour stream starts with its mode byte, constant or raw slivers aside); likewise the widened 16-bit
+ * tile's colour stream starts with its mode byte, constant or raw slivers aside); likewise the mode-8 golden
+ * (v2-none-0-mixed-rgb-48x32, written when the encoder switched to mode 8) holds mode-8 streams and the widened 16-bit
  * goldens (v2-none-0-rgb16x257, -rgb16lsb4) hold mode-7 streams. golden.test.ts decodes every golden bit-exactly;
  * this test keeps these from silently being some other mode's.
  */
@@ -32,6 +33,17 @@ test('mode 5 has goldens (grey, RGB, 16-bit RGB), and their tiles are mode-5 str
     // The two full 16 x 16 tiles (of six) at least are predictive; slivers may be constant or raw.
     assert.ok(modes.filter((mode) => mode === CASCADE).length >= 2, `${entry.file}: modes ${modes}`);
   }
+});
+
+test('mode 8 has a golden (a textured Kodak RGB crop in six tiles), and five of its tiles are mode-8 streams', () => {
+  const file = 'v2-none-0-mixed-rgb-48x32.idf';
+  assert.ok(entries.some((e) => e.file === file), 'listed in golden.json');
+  const bytes = readFileSync(path.join(GOLDEN, file));
+  const header = readIdfHeader(bytes, { source: file });
+  assert.ok(header.tiles.every((tile) => tile.fallback), file);
+  // Five tiles are mode 8; on the fourth the copy model (mode 6) was shorter, as the encoder allows.
+  const { mixed, copy } = FALLBACK_MODE;
+  assert.deepEqual(header.tiles.map((tile) => bytes[tile.offset]), [mixed, mixed, mixed, copy, mixed, mixed]);
 });
 
 test('the widened 16-bit goldens hold mode-7 streams: x257 as 8-bit replication, 4 noisy low bits as a mask fill', () => {
