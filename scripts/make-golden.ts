@@ -136,10 +136,17 @@ async function synthetic(): Promise<PixelBuffer> {
   return readImage(readFileSync(file), { name: file });
 }
 
+/** The palette source image (fixtures/golden/sources: a Kodak crop quantised by sharp to 16 colours, dithered). */
+async function paletted(): Promise<PixelBuffer> {
+  const file = path.join(GOLDEN, 'sources', 'kodim23-p16d-128x96.png');
+  return readImage(readFileSync(file), { name: file });
+}
+
 /**
- * The model-free goldens: grey, RGB, 16-bit grey + alpha, widened 16-bit RGB (x257 and a mask fill), and a synthetic
+ * The model-free goldens: grey, RGB, 16-bit grey + alpha, widened 16-bit RGB (x257 and a mask fill), a synthetic
  * RGB image in 64 x 64 tiles (fallback mode 6, the copy model), a textured RGB crop (mode 8, written when the encoder
- * switched to it).
+ * switched to it) and a 16-colour dithered one in one tile (mode 9, the
+ * palette model).
  */
 async function modelFreeGoldens(): Promise<Coded[]> {
   const grey = await crop('usc-sipi-misc/boat.512.png', 200, 200, 33, 17);
@@ -147,6 +154,7 @@ async function modelFreeGoldens(): Promise<Coded[]> {
   const textured = await crop('kodak/kodim05.png', 100, 100, 48, 32);
   return [
     await code('shapes-256x192', await synthetic(), null, 64),
+    await code('palette-128x96', await paletted(), null, 128),
     await code('grey-33x17', grey, null),
     await code('rgb-40x24', rgb, null),
     await code('grey-alpha16-33x17', to16Bit(withAlpha(grey)), null),

@@ -6,7 +6,8 @@
  * same model under the discretised logistic), 4, 3 and 1, the LMS model of fallback-lms-model.ts, the
  * blend model of fallback-blend-model.ts and the MED model of fallback-model.ts, which old files hold and which
  * decode forever), the copy model for synthetic content (mode 6, fallback-copy-model.ts, tried only where its
- * cheap test passes), or the raw samples; the encoder keeps the smallest, so a group never costs more
+ * cheap test passes), the palette model for groups of at most 256 colours (mode 9, fallback-palette-body.ts), or the
+ * raw samples; the encoder keeps the smallest, so a group never costs more
  * than its raw size plus one byte. A 16-bit group of widened b-bit content (sixteen-widening.ts) is mode 7: two bytes
  * and the stream of its b-bit values; a low-byte stream that follows from the high bytes is those two bytes alone.
  * Byte layout in src/codec/PAYLOAD.md. Invariant: decode(encode(x)) === x bit for bit, and a damaged stream is a
@@ -20,6 +21,7 @@ import { copyModelMayWin, decodeCopyBody, encodeCopyBody } from './fallback-copy
 import { FallbackLmsModel } from './fallback-lms-model.js';
 import { decodeMixedBody, encodeMixedBody } from './fallback-mixed-body.js';
 import { FallbackModel } from './fallback-model.js';
+import { decodePaletteBody, encodePaletteBody } from './fallback-palette-body.js';
 import type { FallbackSampleModel } from './fallback-sample-model.js';
 import {
   findBitMask, findWidening, narrowSamples, readWideningHeader, widenSamples, widenValue, wideningHeader, type Widening,
@@ -29,11 +31,11 @@ import {
 export type Samples = Uint8Array | Uint16Array;
 
 /**
- * Stream modes (the first byte of a fallback stream); 7 (widened) only in 16-bit and low-byte streams, 6 (copy)
- * anywhere but in low-byte streams.
+ * Stream modes (the first byte of a fallback stream); 7 (widened) only in 16-bit and low-byte streams, 6 (copy) and
+ * 9 (palette) anywhere but in low-byte streams.
  */
 export const FALLBACK_MODE = {
-  constant: 0, predictive: 1, raw: 2, blend: 3, lms: 4, cascade: 5, copy: 6, widened: 7, mixed: 8,
+  constant: 0, predictive: 1, raw: 2, blend: 3, lms: 4, cascade: 5, copy: 6, widened: 7, mixed: 8, palette: 9,
 } as const;
 
 /** Modes a stream may start with; `widened` only at the top of a 16-bit stream or a low-byte stream. */
@@ -171,7 +173,10 @@ function rawBody(samples: Samples): Uint8Array {
   return body;
 }
 
-function smallest(mode: number, constant: number[] | null, samples: Samples, bytesPerValue: number, predictive: () => Uint8Array, raw: () => Uint8Array, copy: (() => Uint8Array) | null = null): Uint8Array {
+function smallest(
+  mode: number, constant: number[] | null, samples: Samples, bytesPerValue: number, predictive: () => Uint8Array, raw: () => Uint8Array,
+  copy: (() => Uint8Array) | null = null, palette: (() => Uint8Array | null) | null = null,
+): Uint8Array {
   if (constant) {
     const body = new Uint8Array(constant.length * bytesPerValue);
     constant.forEach((value, c) => {
@@ -183,6 +188,10 @@ function smallest(mode: number, constant: number[] | null, samples: Samples, byt
   const coded = predictive();
   const rawLength = samples.length * bytesPerValue;
   const copied = copy ? copy() : null;
+  const paletted = palette ? palette() : null;
+  if (paletted && paletted.length < Math.min(coded.length, rawLength, copied ? copied.length : Infinity)) {
+    return withMode(FALLBACK_MODE.palette, paletted);
+  }
   if (copied && copied.length < Math.min(coded.length, rawLength)) return withMode(FALLBACK_MODE.copy, copied);
   return coded.length < rawLength ? withMode(mode, coded) : withMode(FALLBACK_MODE.raw, raw());
 }
@@ -233,6 +242,8 @@ function encodeGroup(samples: Samples, width: number, height: number, channels: 
     !constant && triesCopy(mode) && copyModelMayWin(samples, width, height, channels)
       ? () => encodeCopyBody(samples, width, height, channels, maxValue)
       : null,
+    // The palette model (mode 9) where the group has at most 256 colours (it says null otherwise, counting stops at 257).
+    !constant && mode === ENCODER_MODE ? () => encodePaletteBody(samples, width, height, channels, maxValue) : null,
   );
 }
 
@@ -286,6 +297,8 @@ function decodeGroup(stream: Uint8Array, width: number, height: number, channels
     }
   } else if (mode === FALLBACK_MODE.copy) {
     decodeCopyBody(body, out, width, height, channels, maxValue);
+  } else if (mode === FALLBACK_MODE.palette) {
+    decodePaletteBody(body, out, width, height, channels, maxValue);
   } else {
     decodePredictive(mode, body, out, width, height, channels, maxValue, false);
   }
@@ -325,6 +338,7 @@ export function encodeLowBytes(samples: Uint16Array, width: number, height: numb
 export function decodeLowBytes(stream: Uint8Array, high: Uint8Array, width: number, height: number, channels: number): Uint16Array {
   const { mode, body } = bodyOf(stream, 'low-byte stream', true);
   if (mode === FALLBACK_MODE.copy) throw new CorruptStreamError('corrupt stream: a low-byte stream cannot be mode 6 (copy)');
+  if (mode === FALLBACK_MODE.palette) throw new CorruptStreamError('corrupt stream: a low-byte stream cannot be mode 9 (palette)');
   const n = width * height * channels;
   const out = new Uint16Array(n);
   for (let i = 0; i < n; i++) out[i] = high[i]! << 8;
