@@ -1,14 +1,16 @@
 /**
  * measure-graphics: bytes of idfz against PNG, WebP lossless and JPEG-XL on synthetic images (screenshots, charts,
- * diagrams, text), where fallback mode 6 (the copy model) works, with idfz's encode and decode CPU seconds. Every
- * idfz file is decoded and compared with the input, so a number is never printed for a wrong round trip.
+ * diagrams, text, few-colour images), where fallback modes 6 (the copy model) and 9 (the palette model) work, with
+ * idfz's encode and decode CPU seconds. Every idfz file is decoded and compared with the input, so a number is never
+ * printed for a wrong round trip.
  *
  *   node dist/scripts/measure-graphics.js [--folder DIR] [--tile-size N] [--no-model] [--json]
  *
  * Without --folder it renders its own set from SVG strings into a temporary folder (a terminal-like text screen, a
- * bar chart, a UI form, a diagram; fonts differ between machines, so its text images differ too). PNG is given as
- * read and as sharp writes it at maximum compression; WebP is `cwebp -lossless -z 9`, JPEG-XL `cjxl -d 0 -e 7`, each
- * only when the tool is on PATH. idfz uses the default model for the image's channels (as `idfz compress`), one thread.
+ * bar chart, a UI form, a diagram, whose text differs between machines' fonts; and a gradient illustration quantised
+ * by sharp to 32 dithered colours, as GIFs and pngquant'd PNGs are). PNG is given as read and as sharp writes it at
+ * maximum compression; WebP is `cwebp -lossless -z 9`, JPEG-XL `cjxl -d 0 -e 7`, each only when the tool is on PATH.
+ * idfz uses the default model for the image's channels (as `idfz compress`), one thread.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -92,6 +94,16 @@ function renderedSet(): Record<string, string> {
   return { terminal, 'bar-chart': chart, 'ui-form': form, diagram };
 }
 
+/** The rendered palette case: name -> SVG, written as a palette PNG of 32 colours, dithered. */
+function renderedPaletteSet(): Record<string, string> {
+  const illustration = '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="400"><defs>'
+    + '<linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#1a237e"/><stop offset="1" stop-color="#ffb74d"/></linearGradient>'
+    + '<radialGradient id="sun" cx="0.5" cy="0.5" r="0.5"><stop offset="0" stop-color="#fff59d"/><stop offset="1" stop-color="#ff7043"/></radialGradient>'
+    + '</defs><rect width="640" height="400" fill="url(#sky)"/><circle cx="470" cy="150" r="70" fill="url(#sun)"/>'
+    + '<path d="M0 300 Q160 220 320 290 T640 270 V400 H0 Z" fill="#2e7d32"/><path d="M0 340 Q200 300 380 350 T640 330 V400 H0 Z" fill="#1b5e20"/></svg>';
+  return { 'gradient-32-colours': illustration };
+}
+
 function tool(name: string): boolean {
   return spawnSync(name, ['--version'], { stdio: 'ignore' }).status !== null;
 }
@@ -173,6 +185,10 @@ async function main(): Promise<void> {
       mkdirSync(source);
       for (const [name, svg] of Object.entries(renderedSet())) {
         writeFileSync(path.join(source, `${name}.png`), await sharp(Buffer.from(svg)).removeAlpha().png().toBuffer());
+      }
+      for (const [name, svg] of Object.entries(renderedPaletteSet())) {
+        const png = await sharp(Buffer.from(svg)).removeAlpha().png({ palette: true, colours: 32, dither: 1 }).toBuffer();
+        writeFileSync(path.join(source, `${name}.png`), png);
       }
     }
     const files = readdirSync(source).filter((f) => f.toLowerCase().endsWith('.png')).sort();
