@@ -30,7 +30,7 @@ interface CompressFlags {
   /** A model id or folder; false for --no-model; undefined for the default model. */
   model?: string | false;
   threads: number;
-  /** Undefined: the codec's choice (DEFAULT_TILE_SIZE, or SYNTHETIC_TILE_SIZE for screenshots and diagrams). */
+  /** Undefined: the codec's choice (DEFAULT_TILE_SIZE, or SYNTHETIC_TILE_SIZE for screenshots, diagrams and images of at most 256 colours). */
   tileSize?: number;
   maxPixels: number;
   force?: boolean;
@@ -143,7 +143,7 @@ export const compressCommand: CommandFactory = (ctx, state) =>
     .option('--no-model', 'code every tile with the fallback coder (faster; the file decodes without any model)')
     .option('--threads <n>', 'threads that code tiles (the output does not depend on it)', integerIn('--threads', 1, MAX_THREADS), defaultThreads())
     .option('--tile-size <n>', `tile width and height in pixels, rounded up to the model's multiple (default: ${DEFAULT_TILE_SIZE}, ` +
-      `or ${SYNTHETIC_TILE_SIZE} for screenshots and diagrams)`, integerIn('--tile-size', 1, MAX_TILE_SIZE))
+      `or ${SYNTHETIC_TILE_SIZE} for screenshots, diagrams and images of at most 256 colours)`, integerIn('--tile-size', 1, MAX_TILE_SIZE))
     .option('--max-pixels <n>', 'refuse images with more pixels (checked before decoding)', integerIn('--max-pixels', 1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
     .option('--strip-metadata', 'store the pixels only: leave out the ICC profile, EXIF (and its orientation), XMP and IPTC')
     .option('-f, --force', 'overwrite existing output files')
