@@ -37,13 +37,11 @@ export class MixedSampleCoder {
   private readonly signP: Uint16Array;
   private readonly signN: Uint8Array;
   private readonly weights: Int32Array;
-  private readonly inputs = new Int32Array(INPUTS);
   private readonly channels: number;
   /** Class of the last residual of the pixel (1 zero, 2 |r| < 8, 3 larger). */
   private previousClass = 0;
   // per-sample state shared by the decisions
   private k = 0;
-  private center = 0;
   private contextBase = 0;
   private signBase = 0;
   private setBase = 0;
@@ -78,34 +76,28 @@ export class MixedSampleCoder {
     return logisticBoundary(j, this.nb, this.base, this.k, this.spread);
   }
 
-  /** Logistic mass of the values c + a .. c + b (negative false) or c - b .. c - a (true), at least 1. */
-  private side(negative: boolean, a: number, b: number): number {
-    const c = this.center;
-    const m = negative ? this.below(c - a + 1) - this.below(c - b) : this.below(c + b + 1) - this.below(c + a);
-    return m < 1 ? 1 : m;
-  }
-
   /** Codes one decision in slot d: bit 1 has logistic mass m1, bit 0 mass m0; aux 0..3 picks the adaptive context. */
   private decide(d: number, m1: number, m0: number, aux: number, value: number): number {
     let pl = Math.floor((m1 * 4096) / (m1 + m0));
     pl = pl < 1 ? 1 : pl > 4095 ? 4095 : pl;
     const a = (this.contextBase + d * this.channels * 4) + aux;
     const s = this.signBase + d;
-    const inputs = this.inputs;
-    inputs[0] = stretch(pl);
-    inputs[1] = stretch(this.adaptiveP[a]! >> 4);
-    inputs[2] = stretch(this.signP[s]! >> 4);
-    inputs[3] = BIAS_INPUT;
+    const s0 = stretch(pl);
+    const s1 = stretch(this.adaptiveP[a]! >> 4);
+    const s2 = stretch(this.signP[s]! >> 4);
     const w = this.weights;
     const base = this.setBase + d * INPUTS;
-    const dot = w[base]! * inputs[0]! + w[base + 1]! * inputs[1]! + w[base + 2]! * inputs[2]! + w[base + 3]! * BIAS_INPUT;
-    const p = squash(Math.floor(dot / 65536));
+    const w0 = w[base]!;
+    const w1 = w[base + 1]!;
+    const w2 = w[base + 2]!;
+    const w3 = w[base + 3]!;
+    const p = squash(Math.floor((w0 * s0 + w1 * s1 + w2 * s2 + w3 * BIAS_INPUT) / 65536));
     const bit = this.bits.code(p * 16, value);
     const err = (bit << 12) - p;
-    for (let i = 0; i < INPUTS; i++) {
-      const v = w[base + i]! + ((inputs[i]! * err) >> 13);
-      w[base + i] = v > WEIGHT_LIMIT ? WEIGHT_LIMIT : v < -WEIGHT_LIMIT ? -WEIGHT_LIMIT : v;
-    }
+    w[base] = clampWeight(w0 + ((s0 * err) >> 13));
+    w[base + 1] = clampWeight(w1 + ((s1 * err) >> 13));
+    w[base + 2] = clampWeight(w2 + ((s2 * err) >> 13));
+    w[base + 3] = clampWeight(w3 + ((BIAS_INPUT * err) >> 13));
     adapt(this.adaptiveP, this.adaptiveN, a, bit);
     adapt(this.signP, this.signN, s, bit);
     return bit;
@@ -138,7 +130,6 @@ export class MixedSampleCoder {
     this.nb = 2 * halfWidth + 3;
     this.base = edgeBase(this.lo, muQ);
     this.spread = spreadOf(this.nb);
-    this.center = c;
     let kq = (k - 51) >> 4;
     kq = kq < 0 ? 0 : kq > SCALE_BINS - 1 ? SCALE_BINS - 1 : kq;
     this.contextBase = (kq * DECISIONS * this.channels + place) * 4;
@@ -147,8 +138,12 @@ export class MixedSampleCoder {
     const cls = place === 0 ? 0 : this.previousClass;
     const wide = cls > 1 ? 1 : 0;
     // zero
-    const zeroMass = this.below(c + 1) - this.below(c);
-    const total = this.below(max + 1) - this.below(0);
+    const f0 = this.below(0);
+    const fc = this.below(c);
+    const fc1 = this.below(c + 1);
+    const fEnd = this.below(max + 1);
+    const zeroMass = fc1 - fc;
+    const total = fEnd - f0;
     const z = this.decide(0, zeroMass < 1 ? 1 : zeroMass, total - zeroMass < 1 ? 1 : total - zeroMass, cls, value === c ? 1 : 0);
     let result = c;
     if (!z) {
@@ -156,8 +151,8 @@ export class MixedSampleCoder {
       let negative: boolean;
       if (c > 0 && c < max) {
         const up = muQ >= c * 256 ? 1 : 0;
-        const lower = this.below(c) - this.below(0);
-        const upper = this.below(max + 1) - this.below(c + 1);
+        const lower = fc - f0;
+        const upper = fEnd - fc1;
         negative = this.decide(1, lower < 1 ? 1 : lower, upper < 1 ? 1 : upper, 2 * up + wide, value < c ? 1 : 0) === 1;
       } else {
         negative = c === max;
@@ -165,25 +160,50 @@ export class MixedSampleCoder {
       const limit = negative ? c : max - c;
       const m = value < c ? c - value : value - c;
       const aux = (negative ? 2 : 0) + wide;
-      // exponent: e = floor(log2 |r|), unary while a larger one fits
+      // G(t), the logistic's cumulative frequency at the edge below magnitude t on this side: F(c + t), or
+      // F(c - t + 1) below c; the mass of magnitudes a..b is |G(b + 1) - G(a)| (at least 1).
+      const gEnd = negative ? f0 : fEnd;
+      // exponent: e = floor(log2 |r|), unary while a larger one fits; gIn = G(2^e), gOut = G(2^(e + 1))
       let e = 0;
+      let gIn = negative ? fc : fc1;
+      let gOut = gEnd;
       while (2 << e <= limit) {
-        const more = this.decide(2 + e, this.side(negative, 2 << e, limit), this.side(negative, 1 << e, (2 << e) - 1), aux, m >= 2 << e ? 1 : 0);
+        gOut = this.below(negative ? c - (2 << e) + 1 : c + (2 << e));
+        const m1 = negative ? gOut - gEnd : gEnd - gOut;
+        const m0 = negative ? gIn - gOut : gOut - gIn;
+        const more = this.decide(2 + e, m1 < 1 ? 1 : m1, m0 < 1 ? 1 : m0, aux, m >= 2 << e ? 1 : 0);
         if (!more) break;
+        gIn = gOut;
+        gOut = gEnd;
         e++;
       }
-      // mantissa, most significant first, only the bits whose upper half is possible
+      // mantissa, most significant first, only the bits whose upper half is possible; gLo = G(lo), gHi = G(hi + 1)
       let lo = 1 << e;
       let hi = (2 << e) - 1;
-      if (hi > limit) hi = limit;
+      let gLo = gIn;
+      let gHi = gOut;
+      if (hi > limit) {
+        hi = limit;
+        gHi = gEnd;
+      }
       for (let j = e - 1; j >= 0; j--) {
         const mid = lo + (1 << j);
         if (mid > hi) continue;
+        const gMid = this.below(negative ? c - mid + 1 : c + mid);
+        let m1 = negative ? gMid - gHi : gHi - gMid;
+        let m0 = negative ? gLo - gMid : gMid - gLo;
+        m1 = m1 < 1 ? 1 : m1;
+        m0 = m0 < 1 ? 1 : m0;
         const bit = j === e - 1
-          ? this.decide(17 + e, this.side(negative, mid, hi), this.side(negative, lo, mid - 1), aux, m >= mid ? 1 : 0)
-          : this.logisticBit(this.side(negative, mid, hi), this.side(negative, lo, mid - 1), m >= mid ? 1 : 0);
-        if (bit) lo = mid;
-        else hi = mid - 1;
+          ? this.decide(17 + e, m1, m0, aux, m >= mid ? 1 : 0)
+          : this.logisticBit(m1, m0, m >= mid ? 1 : 0);
+        if (bit) {
+          lo = mid;
+          gLo = gMid;
+        } else {
+          hi = mid - 1;
+          gHi = gMid;
+        }
       }
       result = negative ? c - lo : c + lo;
     }
@@ -191,6 +211,11 @@ export class MixedSampleCoder {
     this.previousClass = r === 0 ? 1 : r > -8 && r < 8 ? 2 : 3;
     return result;
   }
+}
+
+/** A mixer weight clamped to +-WEIGHT_LIMIT. */
+function clampWeight(v: number): number {
+  return v > WEIGHT_LIMIT ? WEIGHT_LIMIT : v < -WEIGHT_LIMIT ? -WEIGHT_LIMIT : v;
 }
 
 /** Mode 6's adaptive-bit update of context i of (p, n) after bit b. */
