@@ -1,15 +1,19 @@
 /**
- * Integer logistic mixing of binary predictions, as in PAQ-style context mixing (M. Mahoney, lpaq1 and paq8: squash
- * by interpolating a 33-point table, stretch as its exact inverse, a gated linear mixer in the stretched domain
- * trained online by err x input): the two tables and the mixer. Every value is an integer and every update exact,
- * so an encoder and a decoder making the same calls agree bit for bit.
+ * Integer logistic mixing of binary predictions, the technique of PAQ-style context mixing (M. Mahoney's lpaq1 and
+ * paq8 describe it: squash by interpolating a table of the logistic, stretch as its exact inverse, a gated linear
+ * mixer in the stretched domain trained online by err x input): the two tables and the mixer. Every value is an
+ * integer and every update exact, so an encoder and a decoder making the same calls agree bit for bit.
  * Invariant: squash(x) in 1..4095 for all x; stretch(p) in -2047..2047; weights stay in -2^19..2^19.
  */
 
-/** squash(x) at x = -2048, -1920, ..., 2048 (x in 1/256 logit units, results in 1/4096): lpaq1's table. */
+/**
+ * squash(x) at x = -2048, -1920, ..., 2048 (x in 1/256 logit units, results in 1/4096): 4096 / (1 + e^(-x / 256))
+ * rounded to the nearest integer (test/entropy/logistic-mixer.test.ts recomputes every point), so that
+ * squash(x) + squash(-x) = 4096 at every point.
+ */
 const SQUASH_POINTS = [
-  1, 2, 3, 6, 10, 16, 27, 45, 73, 120, 194, 310, 488, 747, 1101, 1546, 2047, 2549, 2994, 3348, 3607, 3785, 3901, 3975,
-  4024, 4050, 4068, 4079, 4085, 4089, 4092, 4093, 4094,
+  1, 2, 4, 6, 10, 17, 27, 45, 74, 120, 194, 311, 488, 747, 1102, 1546, 2048, 2550, 2994, 3349, 3608, 3785, 3902,
+  3976, 4022, 4051, 4069, 4079, 4086, 4090, 4092, 4094, 4095
 ];
 
 /**

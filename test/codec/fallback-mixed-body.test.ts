@@ -133,4 +133,4 @@ test('damaged mode-8 streams are corrupt-stream errors within seconds: truncatio
 const PHOTO_RATIO = 0.998;
 const KODAK_RATIO = 0.991;
 const PINNED_LENGTH = 4137;
-const PINNED_SHA256 = '642acc14696c46207eeafe552c1a2d0e519b1f5723074c9b0fb64aa08379be34';
+const PINNED_SHA256 = '9051df4fe4c0cceb0676bcd44b5defae282f97cbce50415b8344b36dd0a6c226';

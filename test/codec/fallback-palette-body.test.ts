@@ -120,7 +120,7 @@ test('palette keys round trip through their gap code, the ends of the key range 
 test('mode 9 stream pinned (a dithered 16-colour crop of kodim01)', async () => {
   const samples = await quantisedCrop('kodim01', 300, 200, 64, 48, 16, 1);
   const body = encodePaletteBody(samples, 64, 48, 3, 255)!;
-  assert.deepEqual([body.length, sha256Hex(body).slice(0, 16)], [1392, 'ca475ca488637a1e']);
+  assert.deepEqual([body.length, sha256Hex(body).slice(0, 16)], [1392, 'ea154231237a8ace']);
 });
 
 test('damaged, truncated or foreign mode 9 bodies are CorruptStreamError, each within a second', async () => {
