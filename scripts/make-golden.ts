@@ -1,10 +1,11 @@
 /**
  * Writes the golden streams in fixtures/golden/: small `.idf` files per installed model (RGB in several tiles, RGBA,
  * 16-bit RGB, widened 16-bit RGB) and per model-free layout (grey, fallback-only RGB, 16-bit grey + alpha, widened
- * 16-bit RGB, synthetic RGB), made from crops of real photos and a committed synthetic PNG (sources/), plus golden.json with the sha256 of the pixels each must decode to. Existing goldens are never rewritten:
- * a run only adds the files (per format version, model and layout) that are missing, so a new model, layout or
- * format version gets its goldens beside the old ones. Invariant: every entry of golden.json names a file here that
- * decodes to its pixels.
+ * 16-bit RGB, synthetic RGB for the copy model, a palette image, a mixed-cascade RGB crop), made from crops of real
+ * photos and committed PNGs (sources/), plus golden.json with the sha256 of the pixels each must decode to. Existing
+ * goldens are never rewritten: a run only adds the files (per format version, model and layout) that are missing, so
+ * a new model, layout or format version gets its goldens beside the old ones. Invariant: every entry of golden.json
+ * names a file here that decodes to its pixels.
  */
 import { sha256Hex } from '../src/core/sha256.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -61,7 +61,7 @@ export class AdaptiveBitCoder {
     this.p1 = new Uint16Array(contexts).fill(1 << (PROBABILITY_BITS - 1));
     this.count = new Uint8Array(contexts);
     if (body) {
-      if (body.length % 2 !== 0) throw new CorruptStreamError(`corrupt stream: mode 6 body of ${body.length} bytes is not whole 16-bit words`);
+      if (body.length % 2 !== 0) throw new CorruptStreamError(`corrupt stream: an adaptive-bit body (fallback mode 6, 8 or 9) of ${body.length} bytes is not whole 16-bit words`);
       this.reader = new WordReader(body, 0, body.length);
       this.x = readState(this.reader);
     } else {
@@ -139,7 +139,7 @@ export class AdaptiveBitCoder {
   finish(): Uint8Array {
     if (!this.encoding) {
       if (this.x !== STATE_LOWER + this.hash || this.reader!.pos !== this.reader!.end) {
-        throw new CorruptStreamError('corrupt stream: mode 6 rANS data does not end where it should (damaged)');
+        throw new CorruptStreamError('corrupt stream: the rANS data of an adaptive-bit body (fallback mode 6, 8 or 9) does not end where it should (damaged)');
       }
       return new Uint8Array(0);
     }
