@@ -5,10 +5,9 @@
  * PAYLOAD.md ("The mixed cascade model"). Invariant: integer-only state updated after each decision, and a decoded
  * value always lies in 0..max by construction, so encoder and decoder agree and no value can leave the range.
  */
-import { AdaptiveBitCoder, squash, stretch } from '../entropy/index.js';
-// The window arithmetic of the entropy layer's discretised logistic, so that each split costs one table lookup
-// (the index exports only logisticInterval, which evaluates two boundaries and allocates).
-import { edgeBase, logisticBoundary, spreadOf, windowCenter, windowHalfWidth } from '../entropy/logistic-model.js';
+import {
+  AdaptiveBitCoder, edgeBase, logisticBoundary, spreadOf, squash, stretch, windowCenter, windowHalfWidth,
+} from '../entropy/index.js';
 
 /** Decision slots: 0 zero, 1 sign, 2 + j exponent bit j (j = 0..14), 17 + e the top mantissa bit of exponent e (1..15). */
 const DECISIONS = 33;

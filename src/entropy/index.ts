@@ -17,3 +17,5 @@ export {
   intervalCodeLengthBits, logisticInterval, mixtureInterval, uniformCodeLengthBits, type SymbolInterval,
 } from './code-length.js';
 export { LogisticMixer, squash, stretch } from './logistic-mixer.js';
+/** A single logistic's window and boundaries, for coders that split a sample into binary decisions (fallback mode 8). */
+export { edgeBase, logisticBoundary, spreadOf, windowCenter, windowHalfWidth } from './logistic-model.js';
