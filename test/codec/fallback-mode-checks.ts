@@ -1,6 +1,7 @@
 /**
- * Checks the fallback modes' own test files share: a crop of a real image as samples, and the damaged-stream check
- * (truncations, trailing bytes, bit flips and random bodies of a mode's stream all end in a CorruptStreamError).
+ * Checks the fallback modes' own test files share: a crop of a real image as samples, round trips of tiny, odd-sized
+ * and extreme tiles, and the damaged-stream check (truncations, trailing bytes, bit flips and random bodies of a
+ * mode's stream all end in a CorruptStreamError).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -47,4 +48,34 @@ export async function assertDamagedStreamsRejected(mode: PredictiveMode, seed: n
     bad(Uint8Array.of(mode, ...body), `random body ${k}`);
   }
   assert.throws(() => decodeFallback(Uint8Array.of(200, 0, 0), 1, 1, 1, 8), CorruptStreamError, 'mode 200 is unknown');
+}
+
+/**
+ * Asserts that `mode` codes tiny, odd-sized, constant-channel and extreme tiles exactly, in 1-4 channels at 8 and 16
+ * bits, never above the raw size plus the mode byte: channel 0 constant, channel 1 the extremes (a checkerboard in the
+ * left half, random in the right), the rest noisy ramps drawn with `seed`.
+ */
+export function assertEdgeTilesRoundTrip(mode: PredictiveMode, seed: number): void {
+  const random = new Random(seed);
+  for (const [width, height] of [[1, 1], [2, 2], [3, 5], [5, 3], [4, 9], [2, 130], [130, 2], [37, 29]] as const) {
+    for (const channels of [1, 2, 3, 4]) {
+      for (const bitDepth of [8, 16] as const) {
+        const max = bitDepth === 8 ? 255 : 65535;
+        const n = width * height * channels;
+        const samples = bitDepth === 8 ? new Uint8Array(n) : new Uint16Array(n);
+        for (let p = 0; p < width * height; p++) {
+          const x = p % width;
+          const y = Math.floor(p / width);
+          for (let c = 0; c < channels; c++) {
+            samples[p * channels + c] = c === 0 ? 77
+              : c === 1 ? (x < width / 2 ? ((x + y) % 2) * max : random.nextInt(2) * max)
+              : Math.min(max, Math.floor(((x * 7 + y * 3 + c * 40) * max) / 600) + random.nextInt(9));
+          }
+        }
+        const stream = encodeFallback(samples, width, height, channels, mode);
+        assert.deepEqual(decodeFallback(stream, width, height, channels, bitDepth), samples, `${width}x${height}x${channels} ${bitDepth}-bit`);
+        assert.ok(stream.length <= 1 + n * (bitDepth / 8));
+      }
+    }
+  }
 }
