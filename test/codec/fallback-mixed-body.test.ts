@@ -12,19 +12,16 @@ import { sha256Hex } from '../../src/core/sha256.js';
 import {
   FALLBACK_MODE, decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type PredictiveMode, type Samples,
 } from '../../src/codec/fallback-coder.js';
-import { FIXTURES, SHARED_DATA } from '../helpers/paths.js';
-import { assertDamagedStreamsRejected, assertEdgeTilesRoundTrip, crop } from './fallback-mode-checks.js';
+import { SHARED_DATA } from '../helpers/paths.js';
+import {
+  assertDamagedStreamsRejected, assertEdgeTilesRoundTrip, assertFixturesRoundTrip, crop, modeRoundTrip,
+} from './fallback-mode-checks.js';
 
 const MIXED = FALLBACK_MODE.mixed;
 
-/** Codes in `mode`, checks the mode byte and the exact round trip, returns the stream length. */
-function roundTrip(samples: Samples, width: number, height: number, channels: number, mode: PredictiveMode = MIXED): number {
-  const bitDepth = samples instanceof Uint8Array ? 8 : 16;
-  const stream = encodeFallback(samples, width, height, channels, mode);
-  assert.equal(stream[0], mode, `${width}x${height}x${channels} mode byte`);
-  assert.deepEqual(decodeFallback(stream, width, height, channels, bitDepth), samples, `${width}x${height}x${channels} mode ${mode}`);
-  return stream.length;
-}
+/** Codes in `mode` (default: this file's mode), checks the mode byte and the exact round trip, returns the length. */
+const roundTrip = (samples: Samples, width: number, height: number, channels: number, mode: PredictiveMode = MIXED): number =>
+  modeRoundTrip(samples, width, height, channels, mode);
 
 test('real photographs: mode 8 codes a photo tile and a Kodak tile smaller than mode 5, and the encoder picks it', async () => {
   // 128 x 128: the product's tile size.
@@ -45,18 +42,7 @@ test('grey, RGBA and 16-bit images round trip in mode 8, with their low bytes an
   const mixed = roundTrip(grey.samples, 128, 128, 1);
   // measured 9,711 against 9,791 bytes
   assert.ok(mixed < 0.993 * cascade, `grey: mode 8 ${mixed} bytes, mode 5 ${cascade}`);
-  const rgba = await crop(path.join(FIXTURES, 'rgba-257x129.png'), 0, 0, 257, 129);
-  assert.equal(rgba.channels, 4);
-  roundTrip(rgba.samples, 257, 129, 4);
-  for (const name of ['rgb16-33x17.png', 'rgba16-33x17.png', 'grey16-33x17.png']) {
-    const image = await crop(path.join(FIXTURES, name), 0, 0, 33, 17);
-    assert.equal(image.bitDepth, 16, name);
-    roundTrip(image.samples, 33, 17, image.channels);
-    const samples = image.samples as Uint16Array;
-    const low = encodeLowBytes(samples, 33, 17, image.channels, MIXED);
-    const high = Uint8Array.from(samples, (v) => v >>> 8);
-    assert.deepEqual(decodeLowBytes(low, high, 33, 17, image.channels), samples, `${name} low bytes`);
-  }
+  await assertFixturesRoundTrip(MIXED);
   // A Kodak crop upscaled 2x across at 16 bits (odd columns the mean of their neighbours, x 257): its low bytes
   // given the high bytes are a mode-8 stream (6,117 bytes; mode 5 gives up and stores them raw, 6,145).
   const kodak = await crop(path.join(SHARED_DATA, 'kodak', 'kodim05.png'), 100, 100, 48, 32);

@@ -1,6 +1,6 @@
 /**
- * Checks the fallback modes' own test files share: a crop of a real image as samples, round trips of tiny, odd-sized
- * and extreme tiles, and the damaged-stream check (truncations, trailing bytes, bit flips and random bodies of a
+ * Checks the fallback modes' own test files share: a crop of a real image as samples, a mode's round trip, round
+ * trips of the RGBA and 16-bit fixtures (with low bytes) and of tiny, odd-sized and extreme tiles, and the damaged-stream check (truncations, trailing bytes, bit flips and random bodies of a
  * mode's stream all end in a CorruptStreamError).
  */
 import assert from 'node:assert/strict';
@@ -9,8 +9,10 @@ import path from 'node:path';
 import { CorruptStreamError } from '../../src/core/errors.js';
 import { Random } from '../../src/core/random.js';
 import { readImage } from '../../src/image/read-image.js';
-import { decodeFallback, encodeFallback, type PredictiveMode, type Samples } from '../../src/codec/fallback-coder.js';
-import { SHARED_DATA } from '../helpers/paths.js';
+import {
+  decodeFallback, decodeLowBytes, encodeFallback, encodeLowBytes, type PredictiveMode, type Samples,
+} from '../../src/codec/fallback-coder.js';
+import { FIXTURES, SHARED_DATA } from '../helpers/paths.js';
 
 /** A width x height crop at (left, top) of a real image, its channels interleaved, at the image's depth. */
 export async function crop(file: string, left: number, top: number, width: number, height: number): Promise<{ samples: Samples; channels: number; bitDepth: 8 | 16 }> {
@@ -77,5 +79,33 @@ export function assertEdgeTilesRoundTrip(mode: PredictiveMode, seed: number): vo
         assert.ok(stream.length <= 1 + n * (bitDepth / 8));
       }
     }
+  }
+}
+
+/** Codes `samples` in `mode`, checks the mode byte and the exact round trip, returns the stream length. */
+export function modeRoundTrip(samples: Samples, width: number, height: number, channels: number, mode: PredictiveMode): number {
+  const bitDepth = samples instanceof Uint8Array ? 8 : 16;
+  const stream = encodeFallback(samples, width, height, channels, mode);
+  assert.equal(stream[0], mode, `${width}x${height}x${channels} mode byte`);
+  assert.deepEqual(decodeFallback(stream, width, height, channels, bitDepth), samples, `${width}x${height}x${channels} mode ${mode}`);
+  return stream.length;
+}
+
+/**
+ * Asserts that `mode` codes the RGBA fixture and the 16-bit fixtures (RGB, RGBA, grey) exactly, and their low bytes
+ * given the high bytes as a low-byte stream of `mode`.
+ */
+export async function assertFixturesRoundTrip(mode: PredictiveMode): Promise<void> {
+  const rgba = await crop(path.join(FIXTURES, 'rgba-257x129.png'), 0, 0, 257, 129);
+  assert.equal(rgba.channels, 4);
+  modeRoundTrip(rgba.samples, 257, 129, 4, mode);
+  for (const name of ['rgb16-33x17.png', 'rgba16-33x17.png', 'grey16-33x17.png']) {
+    const image = await crop(path.join(FIXTURES, name), 0, 0, 33, 17);
+    assert.equal(image.bitDepth, 16, name);
+    modeRoundTrip(image.samples, 33, 17, image.channels, mode);
+    const samples = image.samples as Uint16Array;
+    const low = encodeLowBytes(samples, 33, 17, image.channels, mode);
+    const high = Uint8Array.from(samples, (v) => v >>> 8);
+    assert.deepEqual(decodeLowBytes(low, high, 33, 17, image.channels), samples, `${name} low bytes`);
   }
 }
